@@ -1,0 +1,118 @@
+import { Cleanups } from './cleanup.ts';
+import { errorMessage } from './errors.ts';
+import { createExec, type Exec } from './exec.ts';
+import { Logger } from './logger.ts';
+import { exportOutputs, type Output } from './outputs.ts';
+import { formatConfig, type InputSchema, type Inputs, InputError, parseInputs } from './schema.ts';
+
+export type Env = Record<string, string | undefined>;
+
+/** What a Step's phases get instead of reaching for globals, so tests can inject every part. */
+export interface StepContext {
+  env: Env;
+  cwd: string;
+  logger: Logger;
+  exec: Exec;
+  cleanups: Cleanups;
+}
+
+export interface StepDefinition<S extends InputSchema, C, R> {
+  title: string;
+  inputs: S;
+  /** Cross-field validation and derived values. */
+  configure: (inputs: Inputs<S>, ctx: StepContext) => C | Promise<C>;
+  ensureDependencies?: (config: C, ctx: StepContext) => Promise<void>;
+  run: (config: C, ctx: StepContext) => Promise<R>;
+  /** Called after run, also when it failed (result undefined), so diagnostics are exported. */
+  outputs?: (config: C, result: R | undefined, ctx: StepContext) => Output[];
+}
+
+export interface RunOptions extends Partial<StepContext> {
+  /** Install SIGINT/SIGTERM handlers that run the cleanups; off for in-process tests. */
+  handleSignals?: boolean;
+}
+
+/**
+ * Runs a Step's phases: config → dependencies → work → outputs. Returns the exit code;
+ * nothing below this calls process.exit, except the signal handler after running cleanups.
+ */
+export async function runStep<S extends InputSchema, C, R>(
+  step: StepDefinition<S, C, R>,
+  options: RunOptions = {},
+): Promise<number> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? new Logger();
+  const ctx: StepContext = {
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    logger,
+    exec: options.exec ?? createExec(logger),
+    cleanups: options.cleanups ?? new Cleanups(),
+  };
+  const removeSignalHandlers = options.handleSignals === false ? () => {} : installSignalHandlers(ctx);
+
+  let failure: unknown;
+  try {
+    const config = await configure(step, ctx);
+    let result: R | undefined;
+    try {
+      if (step.ensureDependencies) await step.ensureDependencies(config, ctx);
+      result = await step.run(config, ctx);
+    } catch (err) {
+      failure = err;
+    }
+    try {
+      const outputs = step.outputs?.(config, result, ctx) ?? [];
+      if (outputs.length > 0) {
+        logger.info('Exporting outputs');
+        await exportOutputs(outputs, ctx.exec, env);
+        for (const output of outputs) logger.done(`${output.key} is exported${output.sensitive ? ' (sensitive)' : ''}`);
+      }
+    } catch (err) {
+      failure ??= err;
+      if (failure !== err) logger.warn(errorMessage(err));
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    ctx.cleanups.runAll((err) => logger.warn(`cleanup failed: ${errorMessage(err)}`));
+    removeSignalHandlers();
+  }
+
+  if (failure === undefined) return 0;
+  logger.print();
+  logger.fatal(failure);
+  return 1;
+}
+
+async function configure<S extends InputSchema, C, R>(step: StepDefinition<S, C, R>, ctx: StepContext): Promise<C> {
+  ctx.logger.info(`${step.title}: configuration`);
+  let parsed: ReturnType<typeof parseInputs<S>>;
+  try {
+    parsed = parseInputs(step.inputs, ctx.env, { cwd: ctx.cwd });
+  } catch (err) {
+    if (err instanceof InputError) {
+      const display = (err as InputError & { display?: Array<[string, string]> }).display;
+      if (display) ctx.logger.print(formatConfig(display));
+    }
+    throw err;
+  }
+  const values = parsed.values as Record<string, unknown>;
+  if (values['verbose_log'] === true) ctx.logger.enableDebug(true);
+  ctx.logger.print(formatConfig(parsed.display));
+  return step.configure(parsed.values, ctx);
+}
+
+function installSignalHandlers(ctx: StepContext): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    ctx.cleanups.runAll();
+    ctx.logger.fatal(new Error(`interrupted by ${signal}`));
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

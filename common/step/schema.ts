@@ -1,0 +1,218 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { redactor } from './redactor.ts';
+import { Secret } from './secret.ts';
+
+/**
+ * A declarative input schema modelled on go-steputils' stepconf: each input is declared once
+ * with its kind and constraints, every bad input is collected, and the result is typed.
+ * step.yml stays the source of truth: a test proves each Step's schema agrees with it.
+ */
+
+interface Common {
+  required?: boolean;
+  /** What to do about a bad value; appended to the error. */
+  hint?: string;
+}
+
+export type InputSpec =
+  | ({ kind: 'string'; sensitive?: false } & Common)
+  | ({ kind: 'secret' } & Common)
+  | ({ kind: 'bool'; default?: boolean } & Common)
+  | ({ kind: 'int'; min?: number; max?: number; default?: number } & Common)
+  | ({ kind: 'list'; sensitive?: boolean; separator?: 'pipe' | 'pipe-or-newline' } & Common)
+  | ({ kind: 'file' } & Common)
+  | ({ kind: 'dir' } & Common)
+  | ({ kind: 'oneOf'; options: readonly string[] } & Common);
+
+type ValueOf<S extends InputSpec> = S extends { kind: 'string' }
+  ? string
+  : S extends { kind: 'secret' }
+    ? Secret
+    : S extends { kind: 'bool' }
+      ? boolean
+      : S extends { kind: 'int' }
+        ? S extends { default: number }
+          ? number
+          : S extends { required: true }
+            ? number
+            : number | undefined
+        : S extends { kind: 'list' }
+          ? string[]
+          : S extends { kind: 'file' | 'dir' }
+            ? S extends { required: true }
+              ? string
+              : string | undefined
+            : S extends { kind: 'oneOf'; options: readonly (infer O)[] }
+              ? S extends { required: true }
+                ? O
+                : O | undefined
+              : never;
+
+export type InputSchema = Record<string, InputSpec>;
+export type Inputs<S extends InputSchema> = { [K in keyof S]: ValueOf<S[K]> };
+
+export const input = {
+  string: <O extends Common>(opts?: O) => ({ kind: 'string' as const, ...opts }),
+  secret: <O extends Common>(opts?: O) => ({ kind: 'secret' as const, ...opts }),
+  bool: <O extends Common & { default?: boolean }>(opts?: O) => ({ kind: 'bool' as const, ...opts }),
+  int: <O extends Common & { min?: number; max?: number; default?: number }>(opts?: O) => ({
+    kind: 'int' as const,
+    ...(opts as O),
+  }),
+  list: <O extends Common & { sensitive?: boolean; separator?: 'pipe' | 'pipe-or-newline' }>(opts?: O) => ({
+    kind: 'list' as const,
+    ...opts,
+  }),
+  file: <O extends Common>(opts?: O) => ({ kind: 'file' as const, ...opts }),
+  dir: <O extends Common>(opts?: O) => ({ kind: 'dir' as const, ...opts }),
+  oneOf: <const T extends readonly string[], O extends Common>(options: T, opts?: O) => ({
+    kind: 'oneOf' as const,
+    options,
+    ...(opts as O),
+  }),
+};
+
+export function isSensitive(spec: InputSpec): boolean {
+  return spec.kind === 'secret' || (spec.kind === 'list' && spec.sensitive === true);
+}
+
+export interface InputProblem {
+  key: string;
+  message: string;
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: InputProblem[]) {
+    super(formatProblems(problems));
+    this.name = 'InputError';
+  }
+}
+
+function formatProblems(problems: InputProblem[]): string {
+  if (problems.length === 1) return `Invalid input ${problems[0]!.key}: ${problems[0]!.message}`;
+  return [`${problems.length} invalid inputs:`, ...problems.map((p) => `- ${p.key}: ${p.message}`)].join('\n');
+}
+
+export interface ParseOptions {
+  /** Relative file and dir inputs are resolved against this directory. */
+  cwd?: string;
+}
+
+const TRUE_WORDS = new Set(['yes', 'y', 'true']);
+const FALSE_WORDS = new Set(['no', 'n', 'false']);
+
+export interface ParsedInputs<S extends InputSchema> {
+  values: Inputs<S>;
+  /** `key: shown value` pairs for the config echo, secrets masked. */
+  display: Array<[string, string]>;
+}
+
+/** Parses every input, collecting all problems; throws one InputError listing them. */
+export function parseInputs<S extends InputSchema>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  options: ParseOptions = {},
+): ParsedInputs<S> {
+  const cwd = options.cwd ?? process.cwd();
+  const problems: InputProblem[] = [];
+  const values: Record<string, unknown> = {};
+  const display: Array<[string, string]> = [];
+
+  for (const [key, spec] of Object.entries(schema)) {
+    const raw = env[key] ?? '';
+    // Secrets are registered before anything can echo them, even when they turn out invalid.
+    if (isSensitive(spec)) redactor.add(raw);
+    const trimmed = spec.kind === 'secret' ? raw : raw.trim();
+    const problem = (message: string) =>
+      problems.push({ key, message: spec.hint ? `${message}; ${spec.hint}` : message });
+
+    if (trimmed === '' && spec.required) problem('required, but empty');
+    const result = parseValue(spec, trimmed, cwd);
+    if (trimmed !== '' && 'error' in result) problem(result.error);
+    values[key] = 'error' in result ? emptyValue(spec) : result.value;
+    display.push([key, shown(spec, values[key])]);
+  }
+
+  if (problems.length > 0) throw Object.assign(new InputError(problems), { display });
+  return { values: values as Inputs<S>, display };
+}
+
+function emptyValue(spec: InputSpec): unknown {
+  switch (spec.kind) {
+    case 'secret':
+      return new Secret('');
+    case 'bool':
+      return spec.default ?? false;
+    case 'int':
+      return spec.default;
+    case 'list':
+      return [];
+    case 'string':
+      return '';
+    default:
+      return undefined;
+  }
+}
+
+type Parsed = { value: unknown } | { error: string };
+
+function parseValue(spec: InputSpec, value: string, cwd: string): Parsed {
+  if (value === '') return { value: emptyValue(spec) };
+  switch (spec.kind) {
+    case 'string':
+      return { value };
+    case 'secret':
+      return { value: new Secret(value) };
+    case 'bool': {
+      const lower = value.toLowerCase();
+      if (TRUE_WORDS.has(lower)) return { value: true };
+      if (FALSE_WORDS.has(lower)) return { value: false };
+      return { error: `"${value}" is not a boolean: use yes or no` };
+    }
+    case 'int': {
+      if (!/^[+-]?\d+$/.test(value)) return { error: `"${value}" is not a whole number` };
+      const n = Number.parseInt(value, 10);
+      if (spec.min !== undefined && n < spec.min) return { error: `${n} is below the minimum ${spec.min}` };
+      if (spec.max !== undefined && n > spec.max) return { error: `${n} is above the maximum ${spec.max}` };
+      return { value: n };
+    }
+    case 'list': {
+      const separator = spec.separator === 'pipe' ? /\|/ : /\||\r?\n/;
+      const items = value
+        .split(separator)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      if (spec.sensitive) for (const item of items) redactor.add(item);
+      return { value: items };
+    }
+    case 'file':
+    case 'dir': {
+      const path = isAbsolute(value) ? value : resolve(cwd, value);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (!stat) return { error: `${spec.kind === 'dir' ? 'directory' : 'file'} "${value}" does not exist` };
+      if (spec.kind === 'dir' && !stat.isDirectory()) return { error: `"${value}" is not a directory` };
+      if (spec.kind === 'file' && !stat.isFile()) return { error: `"${value}" is not a file` };
+      return { value: path };
+    }
+    case 'oneOf':
+      if (spec.options.includes(value)) return { value };
+      return { error: `"${value}" is not one of ${spec.options.join(', ')}` };
+  }
+}
+
+function shown(spec: InputSpec, value: unknown): string {
+  if (isSensitive(spec)) {
+    const empty = value instanceof Secret ? value.isEmpty : Array.isArray(value) ? value.length === 0 : !value;
+    return empty ? '<unset>' : '*****';
+  }
+  if (value === undefined || value === '') return '<unset>';
+  if (Array.isArray(value)) return value.length ? value.join('|') : '<unset>';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
+}
+
+/** The config echo: `- key: value`, `<unset>` when empty, secrets as `*****`. */
+export function formatConfig(display: Array<[string, string]>): string {
+  return display.map(([key, value]) => `- ${key}: ${value}`).join('\n');
+}

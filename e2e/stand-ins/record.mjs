@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// A recording stand-in for a tool we cannot install here (fastlane, bundle, gem, security,
+// xcodebuild, envman, ...). It appends one JSON line per call to $STAND_IN_LOG with the argv,
+// cwd, stdin and environment, then behaves as configured through environment variables:
+//   STAND_IN_<TOOL>_STDOUT     text printed on stdout
+//   STAND_IN_<TOOL>_EXIT       exit code (default 0)
+//   STAND_IN_<TOOL>_FAIL_ON    only exit non-zero when the joined argv contains this text
+//   STAND_IN_CAPTURE_FILES     comma-separated env var names whose files are recorded (content, mode)
+//   STAND_IN_<TOOL>_WRITE      "ENVVAR=text": writes text to the file named by ENVVAR's value
+// <TOOL> is the tool name upper-cased with non-alphanumerics as underscores.
+import { appendFileSync, existsSync, readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const tool = process.argv[2];
+const argv = process.argv.slice(3);
+const prefix = `STAND_IN_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+
+function readStdin() {
+  if (process.stdin.isTTY) return '';
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+const captured = {};
+for (const name of (process.env.STAND_IN_CAPTURE_FILES ?? '').split(',').filter(Boolean)) {
+  const path = process.env[name];
+  if (path && existsSync(path)) {
+    captured[name] = { path, mode: statSync(path).mode & 0o777, content: readFileSync(path, 'utf8') };
+  }
+}
+
+const record = { tool, argv, cwd: process.cwd(), stdin: readStdin(), env: process.env, files: captured, at: Date.now() };
+if (process.env.STAND_IN_LOG) appendFileSync(process.env.STAND_IN_LOG, `${JSON.stringify(record)}\n`);
+
+const write = process.env[`${prefix}WRITE`];
+if (write) {
+  const [envName, ...text] = write.split('=');
+  const target = process.env[envName];
+  if (target) {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text.join('='));
+  }
+}
+
+const stdout = process.env[`${prefix}STDOUT`];
+if (stdout) process.stdout.write(`${stdout}\n`);
+
+const failOn = process.env[`${prefix}FAIL_ON`];
+const exitCode = Number(process.env[`${prefix}EXIT`] ?? 0);
+if (failOn === undefined || argv.join(' ').includes(failOn)) process.exitCode = exitCode;

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Bundles every steps/*/src/main.ts into steps/*/dist/index.mjs: one ESM file per Step, so a
+// Step runs with nothing but `node` on the build machine.
+import { readdirSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const NODE_TARGET = 'node20';
+
+// Bundled CommonJS dependencies call require/__dirname; ESM has neither. Aliased imports
+// cannot clash with names in the bundled code.
+const BANNER = [
+  "import { createRequire as __bitriseCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __bitriseFileURLToPath } from 'node:url';",
+  "import { dirname as __bitriseDirname } from 'node:path';",
+  'const require = __bitriseCreateRequire(import.meta.url);',
+  'const __filename = __bitriseFileURLToPath(import.meta.url);',
+  'const __dirname = __bitriseDirname(__filename);',
+].join('\n');
+
+export function stepIds(root = ROOT) {
+  const stepsDir = join(root, 'steps');
+  if (!existsSync(stepsDir)) return [];
+  return readdirSync(stepsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(stepsDir, d.name, 'src', 'main.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Builds one Step in memory; returns the files esbuild would write, keyed by absolute path. */
+export async function buildStep(id, root = ROOT) {
+  const stepDir = join(root, 'steps', id);
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [join(stepDir, 'src', 'main.ts')],
+    outfile: join(stepDir, 'dist', 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    banner: { js: BANNER },
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    minify: false,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
+}
+
+export async function buildAll(root = ROOT) {
+  const built = [];
+  for (const id of stepIds(root)) {
+    const files = await buildStep(id, root);
+    const distDir = join(root, 'steps', id, 'dist');
+    rmSync(distDir, { recursive: true, force: true });
+    mkdirSync(distDir, { recursive: true });
+    for (const file of files) writeFileSync(file.path, file.contents);
+    built.push({ id, files });
+  }
+  return built;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const built = await buildAll();
+  for (const { id, files } of built) {
+    const bundle = files.find((f) => f.path.endsWith('index.mjs'));
+    console.log(`built steps/${id}/dist/index.mjs (${(bundle.contents.length / 1024).toFixed(0)} KB)`);
+  }
+  if (built.length === 0) console.log('no Steps to build');
+}
