@@ -20,3 +20,4 @@ export {
 } from './schema.ts';
 export { revealOrEmpty, Secret } from './secret.ts';
 export { shellSplit } from './shell-words.ts';
+export { createHttpClient, EXTRA_CA_ENV, HOST_MAP_ENV, type HttpClientOptions, parseHostMap, testRoutingNotice } from './http.ts';
