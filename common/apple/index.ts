@@ -1,0 +1,35 @@
+export { DEFAULT_KEY_ID, keyIdFromPath, readApiKeyInput } from './api-key-input.ts';
+export {
+  formatTimeLeft,
+  goUtcString,
+  isExpired,
+  nearExpiryWarning,
+  REAUTHENTICATE_HINT,
+  timeLeft,
+} from './expiry.ts';
+export { childEnvWithAuth, fastlaneAuthEnv, writeApiKeyJson } from './fastlane-env.ts';
+export {
+  doubleQuoted,
+  fastlaneSession,
+  isPlainSafe,
+  SessionCookieError,
+  yamlString,
+} from './fastlane-session.ts';
+export { type LoadConnectionOptions, loadConnection } from './load-connection.ts';
+export * as messages from './messages.ts';
+export {
+  type ApiKeyCredentials,
+  type AppleIdCredentials,
+  type AuthInputNames,
+  type AuthInputs,
+  CONNECTION_MODES,
+  type ConnectionMode,
+  type Credentials,
+  DEFAULT_INPUT_NAMES,
+  type ExpiryPolicy,
+  FASTLANE_SOURCES,
+  type SelectOptions,
+  type SourceName,
+  selectCredentials,
+  validateAuthInputs,
+} from './select.ts';

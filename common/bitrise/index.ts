@@ -1,0 +1,20 @@
+export {
+  BuildApiError,
+  CONNECTION_PATH,
+  connectionUrl,
+  type FetchConnectionOptions,
+  fetchConnection,
+} from './build-api.ts';
+export {
+  type ApiKeyConnection,
+  type AppleIdConnection,
+  type Connection,
+  ConnectionPayloadError,
+  EMPTY_CONNECTION,
+  IDMSA_ORIGIN,
+  isConnected,
+  PRIVATE_KEY_HEADER,
+  parseConnection,
+  privateKeyWithHeader,
+} from './connection.ts';
+export { cleanUdid, dedupeDevices, type TestDevice } from './test-devices.ts';
