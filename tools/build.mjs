@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles every steps/*/src/main.ts into steps/*/dist/index.mjs: one ESM file per Step, so a
 // Step runs with nothing but `node` on the build machine.
-import { readdirSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -64,6 +64,37 @@ export async function buildAll(root = ROOT) {
   return built;
 }
 
+export const TOOLS_BUNDLE = join(ROOT, 'tools', 'dist', 'steps.mjs');
+
+/**
+ * Bundles the `steps` command (tools/cli/index.ts) into tools/dist/steps.mjs, which the package
+ * bin loads. npm packages stay external: the command only runs inside this repository, where
+ * node_modules exists, and the bundle stays small enough to review.
+ */
+export async function buildTools(root = ROOT) {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'tools', 'cli', 'index.ts')],
+    outfile: join(root, 'tools', 'dist', 'steps.mjs'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    minify: false,
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
+}
+
+export async function writeTools(root = ROOT) {
+  const files = await buildTools(root);
+  mkdirSync(join(root, 'tools', 'dist'), { recursive: true });
+  for (const file of files) writeFileSync(file.path, file.contents);
+  return files;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const built = await buildAll();
   for (const { id, files } of built) {
@@ -71,4 +102,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`built steps/${id}/dist/index.mjs (${(bundle.contents.length / 1024).toFixed(0)} KB)`);
   }
   if (built.length === 0) console.log('no Steps to build');
+  if (existsSync(join(ROOT, 'tools', 'cli', 'index.ts'))) {
+    await writeTools();
+    console.log('built tools/dist/steps.mjs');
+  }
 }

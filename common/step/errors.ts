@@ -3,11 +3,11 @@
  * `hint` says what to do about it.
  */
 export class StepError extends Error {
-  constructor(
-    message: string,
-    options?: { cause?: unknown; hint?: string },
-  ) {
-    super(options?.hint ? `${message}: ${options.hint}` : message, options?.cause ? { cause: options.cause } : undefined);
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super(
+      options?.hint ? `${message}: ${options.hint}` : message,
+      options?.cause ? { cause: options.cause } : undefined,
+    );
     this.name = 'StepError';
   }
 }

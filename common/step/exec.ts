@@ -94,7 +94,12 @@ export function createExec(logger: Logger): Exec {
       });
       const result = { exitCode, stdout, stderr };
       if (timedOut) {
-        throw new ExecError(tool, exitCode, `${tool} timed out after ${Math.round(options.timeoutMs! / 1000)} s`, result);
+        throw new ExecError(
+          tool,
+          exitCode,
+          `${tool} timed out after ${Math.round(options.timeoutMs! / 1000)} s`,
+          result,
+        );
       }
       if (exitCode !== 0 && !options.allowFailure) {
         throw new ExecError(tool, exitCode, `${tool} failed with exit code ${exitCode}`, result);
@@ -116,7 +121,11 @@ export function createExec(logger: Logger): Exec {
  * @actions/exec looks tools up on the parent's PATH; the child's environment is what the user
  * configured, so resolve against that.
  */
-export function resolveTool(tool: string, pathVar: string | undefined, cwd = process.cwd()): string | undefined {
+export function resolveTool(
+  tool: string,
+  pathVar: string | undefined,
+  cwd = process.cwd(),
+): string | undefined {
   if (tool.includes('/')) return isAbsolute(tool) ? tool : join(cwd, tool);
   for (const dir of (pathVar ?? '').split(delimiter)) {
     if (!dir) continue;

@@ -23,7 +23,10 @@ export interface HostTarget {
 
 export function parseHostMap(value: string | undefined): Map<string, HostTarget> {
   const map = new Map<string, HostTarget>();
-  for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([^=\s]+)=([^:\s]+|\[[^\]]+\]):(\d+)$/.exec(pair);
     if (!match) throw new Error(`${HOST_MAP_ENV}: "${pair}" is not host=address:port`);
     map.set(match[1]!.toLowerCase(), { host: match[2]!.replace(/^\[|\]$/g, ''), port: Number(match[3]) });
@@ -36,7 +39,9 @@ export function testRoutingNotice(env: Env): string | undefined {
   const parts: string[] = [];
   if (env[HOST_MAP_ENV]) parts.push(`${HOST_MAP_ENV}=${env[HOST_MAP_ENV]}`);
   if (env[EXTRA_CA_ENV]) parts.push(`${EXTRA_CA_ENV}=${env[EXTRA_CA_ENV]}`);
-  return parts.length ? `Test routing is active (${parts.join(', ')}): requests go to a local simulator` : undefined;
+  return parts.length
+    ? `Test routing is active (${parts.join(', ')}): requests go to a local simulator`
+    : undefined;
 }
 
 class MappedAgent extends https.Agent {
@@ -47,7 +52,10 @@ class MappedAgent extends https.Agent {
     super(options);
   }
 
-  override createConnection(options: tls.ConnectionOptions, callback?: (err: Error | null, socket: Duplex) => void): Duplex {
+  override createConnection(
+    options: tls.ConnectionOptions,
+    callback?: (err: Error | null, socket: Duplex) => void,
+  ): Duplex {
     const original = String(options.host ?? options.servername ?? '').toLowerCase();
     const target = this.hostMap.get(original);
     const connectOptions = target

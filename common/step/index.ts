@@ -1,11 +1,34 @@
 export { Cleanups } from './cleanup.ts';
 export { colors, paint, stripAnsi } from './colors.ts';
 export { causeChain, errorMessage, StepError } from './errors.ts';
-export { createExec, type Exec, ExecError, type ExecOptions, type ExecResult, formatCommand, shellQuote } from './exec.ts';
-export { FATAL_LIMIT_BYTES, type LogSink, Logger } from './logger.ts';
+export {
+  createExec,
+  type Exec,
+  ExecError,
+  type ExecOptions,
+  type ExecResult,
+  formatCommand,
+  shellQuote,
+} from './exec.ts';
+export {
+  createHttpClient,
+  EXTRA_CA_ENV,
+  HOST_MAP_ENV,
+  type HttpClientOptions,
+  parseHostMap,
+  testRoutingNotice,
+} from './http.ts';
+export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
 export { MASK, Redactor, redactor } from './redactor.ts';
-export { backoffDelay, parseRetryAfter, type RetryDecision, type RetryOptions, retry, sleep } from './retry.ts';
+export {
+  backoffDelay,
+  parseRetryAfter,
+  type RetryDecision,
+  type RetryOptions,
+  retry,
+  sleep,
+} from './retry.ts';
 export { type Env, type RunOptions, runStep, type StepContext, type StepDefinition } from './run.ts';
 export {
   formatConfig,
@@ -20,4 +43,3 @@ export {
 } from './schema.ts';
 export { revealOrEmpty, Secret } from './secret.ts';
 export { shellSplit } from './shell-words.ts';
-export { createHttpClient, EXTRA_CA_ENV, HOST_MAP_ENV, type HttpClientOptions, parseHostMap, testRoutingNotice } from './http.ts';

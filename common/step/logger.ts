@@ -1,6 +1,6 @@
 import { type Color, paint } from './colors.ts';
 import { causeChain } from './errors.ts';
-import { type Redactor, redactor as processRedactor } from './redactor.ts';
+import { redactor as processRedactor, type Redactor } from './redactor.ts';
 
 export interface LogSink {
   write(text: string): unknown;
@@ -82,7 +82,10 @@ function truncateUtf8(text: string, limit: number): string {
   const ellipsis = '…';
   let cut = text;
   while (Buffer.byteLength(cut) + Buffer.byteLength(ellipsis) > limit) {
-    cut = cut.slice(0, Math.max(0, cut.length - Math.max(1, Math.ceil((Buffer.byteLength(cut) - limit) / 4))));
+    cut = cut.slice(
+      0,
+      Math.max(0, cut.length - Math.max(1, Math.ceil((Buffer.byteLength(cut) - limit) / 4))),
+    );
   }
   return cut + ellipsis;
 }

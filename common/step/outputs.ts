@@ -1,5 +1,5 @@
-import { ExecError, type Exec } from './exec.ts';
 import { StepError } from './errors.ts';
+import { type Exec, ExecError } from './exec.ts';
 import { redactor } from './redactor.ts';
 
 export interface Output {
@@ -32,7 +32,10 @@ export async function exportOutputs(
       const detail = err instanceof ExecError ? firstLine(err.result?.stderr || err.result?.stdout) : '';
       throw new StepError(
         `could not export ${output.key}: envman refused the value${detail ? ` (${detail})` : ''}`,
-        { hint: 'outputs must stay under envman\'s size limit (20 KB on bitrise.io); export a file path for large data', cause: err },
+        {
+          hint: "outputs must stay under envman's size limit (20 KB on bitrise.io); export a file path for large data",
+          cause: err,
+        },
       );
     }
   }

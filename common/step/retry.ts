@@ -26,7 +26,10 @@ export interface RetryOptions {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff: base, 2×base, 4×base… capped, with optional jitter. */
-export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'random'>): number {
+export function backoffDelay(
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'random'>,
+): number {
   const exact = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   const jitter = options.jitter ?? 0;
   if (!jitter) return exact;
@@ -56,7 +59,8 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const decision = options.classify(err);
       if (!decision.retry || attempt >= options.attempts) throw err;
       const delay = Math.min(decision.retryAfterMs ?? backoffDelay(attempt, options), options.maxDelayMs);
-      if (options.overallTimeoutMs !== undefined && Date.now() - started + delay > options.overallTimeoutMs) throw err;
+      if (options.overallTimeoutMs !== undefined && Date.now() - started + delay > options.overallTimeoutMs)
+        throw err;
       options.logger?.warn(
         `${options.what}: attempt ${attempt}/${options.attempts} failed: ${errorMessage(err)}; retrying in ${formatDelay(delay)}${
           decision.retryAfterMs !== undefined ? ' (Retry-After)' : ''

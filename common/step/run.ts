@@ -3,7 +3,7 @@ import { errorMessage } from './errors.ts';
 import { createExec, type Exec } from './exec.ts';
 import { Logger } from './logger.ts';
 import { exportOutputs, type Output } from './outputs.ts';
-import { formatConfig, type InputSchema, type Inputs, InputError, parseInputs } from './schema.ts';
+import { formatConfig, InputError, type InputSchema, type Inputs, parseInputs } from './schema.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -66,7 +66,8 @@ export async function runStep<S extends InputSchema, C, R>(
       if (outputs.length > 0) {
         logger.info('Exporting outputs');
         await exportOutputs(outputs, ctx.exec, env);
-        for (const output of outputs) logger.done(`${output.key} is exported${output.sensitive ? ' (sensitive)' : ''}`);
+        for (const output of outputs)
+          logger.done(`${output.key} is exported${output.sensitive ? ' (sensitive)' : ''}`);
       }
     } catch (err) {
       failure ??= err;
@@ -85,7 +86,10 @@ export async function runStep<S extends InputSchema, C, R>(
   return 1;
 }
 
-async function configure<S extends InputSchema, C, R>(step: StepDefinition<S, C, R>, ctx: StepContext): Promise<C> {
+async function configure<S extends InputSchema, C, R>(
+  step: StepDefinition<S, C, R>,
+  ctx: StepContext,
+): Promise<C> {
   ctx.logger.info(`${step.title}: configuration`);
   let parsed: ReturnType<typeof parseInputs<S>>;
   try {

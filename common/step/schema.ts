@@ -91,7 +91,9 @@ export class InputError extends Error {
 
 function formatProblems(problems: InputProblem[]): string {
   if (problems.length === 1) return `Invalid input ${problems[0]!.key}: ${problems[0]!.message}`;
-  return [`${problems.length} invalid inputs:`, ...problems.map((p) => `- ${p.key}: ${p.message}`)].join('\n');
+  return [`${problems.length} invalid inputs:`, ...problems.map((p) => `- ${p.key}: ${p.message}`)].join(
+    '\n',
+  );
 }
 
 export interface ParseOptions {
@@ -203,7 +205,8 @@ function parseValue(spec: InputSpec, value: string, cwd: string): Parsed {
 
 function shown(spec: InputSpec, value: unknown): string {
   if (isSensitive(spec)) {
-    const empty = value instanceof Secret ? value.isEmpty : Array.isArray(value) ? value.length === 0 : !value;
+    const empty =
+      value instanceof Secret ? value.isEmpty : Array.isArray(value) ? value.length === 0 : !value;
     return empty ? '<unset>' : '*****';
   }
   if (value === undefined || value === '') return '<unset>';

@@ -13,7 +13,7 @@ describe('exec', () => {
     const exec = createExec(logger);
     const result = await exec('bash', ['-c', 'echo "got s3cr3t-line-two"; echo err >&2'], { env });
     expect(result.stdout).toBe('got s3cr3t-line-two\n');
-    expect(output()).toContain("$ bash -c 'echo \"got *****\"; echo err >&2'");
+    expect(output()).toContain('$ bash -c \'echo "got *****"; echo err >&2\'');
     expect(output()).toContain('got *****');
     expect(output()).not.toContain('s3cr3t');
   });
@@ -32,7 +32,9 @@ describe('exec', () => {
     const { logger } = captureLogger();
     const exec = createExec(logger);
     await expect(exec('bash', ['-c', 'exit 3'], { env })).rejects.toThrow('bash failed with exit code 3');
-    await expect(exec('no-such-tool-xyz', [], { env })).rejects.toThrow('no-such-tool-xyz was not found on PATH');
+    await expect(exec('no-such-tool-xyz', [], { env })).rejects.toThrow(
+      'no-such-tool-xyz was not found on PATH',
+    );
     expect((await exec('bash', ['-c', 'exit 4'], { env, allowFailure: true })).exitCode).toBe(4);
   });
 

@@ -4,7 +4,12 @@ import { FATAL_LIMIT_BYTES } from '../logger.ts';
 import { Redactor } from '../redactor.ts';
 import { captureLogger } from './helpers.ts';
 
-const KEY = ['-----BEGIN PRIVATE KEY-----', 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg', 'aBcDeFgHiJkLmNoPqRsTuVwXyZ012345', '-----END PRIVATE KEY-----'].join('\n');
+const KEY = [
+  '-----BEGIN PRIVATE KEY-----',
+  'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg',
+  'aBcDeFgHiJkLmNoPqRsTuVwXyZ012345',
+  '-----END PRIVATE KEY-----',
+].join('\n');
 
 describe('Logger', () => {
   it('uses the Bitrise palette', () => {
@@ -41,7 +46,9 @@ describe('Logger', () => {
     logger.fatal(new Error('failed to fetch authentication credentials', { cause: inner }));
     const lines = output().trimEnd().split('\n');
     expect(lines.every((line) => line.startsWith(colors.red))).toBe(true);
-    expect(stripAnsi(output())).toBe('failed to fetch authentication credentials\n  network request failed with status 503\n');
+    expect(stripAnsi(output())).toBe(
+      'failed to fetch authentication credentials\n  network request failed with status 503\n',
+    );
     expect(output()).not.toContain('at ');
   });
 

@@ -46,7 +46,14 @@ describe('retry', () => {
           calls++;
           throw err;
         },
-        { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, classify: () => ({ retry: true }), what: 'x', sleep: async () => {} },
+        {
+          attempts: 3,
+          baseDelayMs: 1,
+          maxDelayMs: 1,
+          classify: () => ({ retry: true }),
+          what: 'x',
+          sleep: async () => {},
+        },
       ),
     ).rejects.toBe(err);
     expect(calls).toBe(3);
@@ -75,7 +82,9 @@ describe('retry', () => {
 
   it('parses Retry-After seconds and dates', () => {
     expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+    ).toBe(10_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });

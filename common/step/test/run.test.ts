@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecordings, STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
-import { stripAnsi } from '../colors.ts';
 import { Cleanups } from '../cleanup.ts';
+import { stripAnsi } from '../colors.ts';
 import { createExec } from '../exec.ts';
 import { runStep } from '../run.ts';
 import { input } from '../schema.ts';
@@ -15,7 +15,11 @@ function harness(env: Record<string, string>) {
   const log = join(dir, 'calls.jsonl');
   const { logger, output } = captureLogger();
   const fullEnv = { PATH: `${STAND_INS_DIR}:${process.env.PATH}`, STAND_IN_LOG: log, ...env };
-  return { log, output, options: { env: fullEnv, logger, exec: createExec(logger), handleSignals: false, cwd: dir } };
+  return {
+    log,
+    output,
+    options: { env: fullEnv, logger, exec: createExec(logger), handleSignals: false, cwd: dir },
+  };
 }
 
 const inputs = { name: input.string({ required: true }), count: input.int(), verbose_log: input.bool() };
@@ -25,14 +29,23 @@ describe('runStep', () => {
     const h = harness({ count: 'x' });
     let ran = false;
     const code = await runStep(
-      { title: 'T', inputs, configure: (i) => i, run: async () => void (ran = true) },
+      {
+        title: 'T',
+        inputs,
+        configure: (i) => i,
+        run: async () => {
+          ran = true;
+        },
+      },
       h.options,
     );
     expect(code).toBe(1);
     expect(ran).toBe(false);
     const text = stripAnsi(h.output());
     expect(text).toContain('- name: <unset>');
-    expect(text).toMatch(/2 invalid inputs:\n- name: required, but empty\n- count: "x" is not a whole number\n$/);
+    expect(text).toMatch(
+      /2 invalid inputs:\n- name: required, but empty\n- count: "x" is not a whole number\n$/,
+    );
   });
 
   it('exports outputs even when the work fails, then fails with the work error', async () => {

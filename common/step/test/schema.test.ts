@@ -64,13 +64,18 @@ describe('parseInputs', () => {
 
   it('splits lists on pipes and newlines and drops empty items', () => {
     expect(parseInputs({ l: input.list() }, { l: 'a| b ||c\n\nd\n' }).values.l).toEqual(['a', 'b', 'c', 'd']);
-    expect(parseInputs({ l: input.list({ separator: 'pipe' }) }, { l: 'a b|c' }).values.l).toEqual(['a b', 'c']);
+    expect(parseInputs({ l: input.list({ separator: 'pipe' }) }, { l: 'a b|c' }).values.l).toEqual([
+      'a b',
+      'c',
+    ]);
     expect(parseInputs({ l: input.list() }, {}).values.l).toEqual([]);
   });
 
   it('accepts one of the listed values only', () => {
     expect(parseInputs({ m: input.oneOf(['x', 'y'] as const) }, { m: 'y' }).values.m).toBe('y');
-    expect(() => parseInputs({ m: input.oneOf(['x', 'y'] as const) }, { m: 'z' })).toThrow(/"z" is not one of x, y/);
+    expect(() => parseInputs({ m: input.oneOf(['x', 'y'] as const) }, { m: 'z' })).toThrow(
+      /"z" is not one of x, y/,
+    );
   });
 
   it('resolves existing files and dirs against the working directory', () => {
@@ -80,7 +85,10 @@ describe('parseInputs', () => {
   });
 
   it('wraps secrets, masks them in the config echo and registers them for redaction', () => {
-    const parsed = parseInputs({ t: input.secret(), e: input.secret(), s: input.string() }, { t: 'hunter2-secret' });
+    const parsed = parseInputs(
+      { t: input.secret(), e: input.secret(), s: input.string() },
+      { t: 'hunter2-secret' },
+    );
     expect(parsed.values.t).toBeInstanceOf(Secret);
     expect(parsed.values.t.reveal()).toBe('hunter2-secret');
     expect(String(parsed.values.t)).toBe('*****');
