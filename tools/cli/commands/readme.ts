@@ -1,0 +1,57 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { updateReadme } from '../../lib/readme.ts';
+import { consoleOut, type Out, REPO_ROOT, stepFolders } from '../../lib/repo.ts';
+import { loadStepYml } from '../../lib/step-yml.ts';
+
+export interface ReadmeOptions {
+  root?: string;
+  ids?: string[];
+  check?: boolean;
+  out?: Out;
+}
+
+/**
+ * Rewrites the inputs/outputs tables of each Step README from step.yml. With `check`, writes
+ * nothing and returns 1 when any README differs from what would be written.
+ */
+export function readme(options: ReadmeOptions = {}): number {
+  const root = options.root ?? REPO_ROOT;
+  const out = options.out ?? consoleOut;
+  const ids = options.ids?.length ? options.ids : stepFolders(root);
+  let failed = false;
+  for (const id of ids) {
+    const dir = join(root, 'steps', id);
+    const readmePath = join(dir, 'README.md');
+    const shown = relative(root, readmePath);
+    const yml = loadStepYml(join(dir, 'step.yml'));
+    if (yml.errors.length > 0) {
+      out.error(`${shown}: step.yml does not parse (${yml.errors[0]}); run steps audit`);
+      failed = true;
+      continue;
+    }
+    if (!existsSync(readmePath)) {
+      out.error(`${shown}: missing`);
+      failed = true;
+      continue;
+    }
+    const current = readFileSync(readmePath, 'utf8');
+    const { text, missing } = updateReadme(current, yml.data);
+    for (const section of missing) {
+      out.error(`${shown}: no <!-- ${section}:start --> / <!-- ${section}:end --> markers`);
+      failed = true;
+    }
+    if (text === current) {
+      if (missing.length === 0) out.log(`${shown}: up to date`);
+      continue;
+    }
+    if (options.check) {
+      out.error(`${shown}: out of date with step.yml; run \`npx steps readme\``);
+      failed = true;
+    } else {
+      writeFileSync(readmePath, text);
+      out.log(`${shown}: updated`);
+    }
+  }
+  return failed ? 1 : 0;
+}
