@@ -1,0 +1,5 @@
+export {
+  forceManualSigning,
+  forceManualSigningText,
+  type ManualSigningTarget,
+} from './signing/force-manual.ts';
