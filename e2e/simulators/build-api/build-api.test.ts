@@ -14,6 +14,7 @@ import {
   type BuildApiSimulator,
   type BuildApiSimulatorOptions,
   PORTAL_DATA_FILE,
+  parseFault,
   refusedBuildUrl,
   startBuildApiSimulator,
 } from './index.ts';
@@ -373,5 +374,23 @@ describe('connection fixtures', () => {
     expect(Object.keys(combinedConnection())).toEqual(
       expect.arrayContaining(['apple_id', 'key_id', 'test_devices']),
     );
+  });
+});
+
+describe('parseFault', () => {
+  it('parses bare names and the parameterised forms', () => {
+    expect(parseFault('503')).toBe('503');
+    expect(parseFault('non-json')).toBe('non-json');
+    expect(parseFault('429:5')).toEqual({ mode: '429', retryAfter: 5 });
+    expect(parseFault('503:Wed, 21 Oct 2015 07:28:00 GMT')).toEqual({
+      mode: '503',
+      retryAfter: 'Wed, 21 Oct 2015 07:28:00 GMT',
+    });
+    expect(parseFault('slow:2500')).toEqual({ mode: 'slow', delayMs: 2500 });
+  });
+
+  it('rejects unknown faults and stray arguments', () => {
+    expect(() => parseFault('418')).toThrow(/unknown build API fault "418"/);
+    expect(() => parseFault('reset:3')).toThrow(/takes no argument/);
   });
 });

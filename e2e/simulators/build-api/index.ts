@@ -98,6 +98,37 @@ export interface BuildApiSimulator {
   close(): Promise<void>;
 }
 
+const FAULT_NAMES: readonly FaultName[] = [
+  '401',
+  '403',
+  '404',
+  '429',
+  '500',
+  '501',
+  '503',
+  'slow',
+  'reset',
+  'truncated',
+  'non-json',
+  'empty',
+];
+
+/**
+ * Parses a fault written as text, for CLIs and env vars: a bare name (`503`, `reset`), `429:<seconds>`
+ * or `503:<seconds>` for a Retry-After, `slow:<ms>` for a delay.
+ */
+export function parseFault(text: string): Fault {
+  const [name, arg] = text.trim().split(/:(.*)/s) as [string, string | undefined];
+  if (!FAULT_NAMES.includes(name as FaultName)) {
+    throw new Error(`unknown build API fault "${text}"; expected one of ${FAULT_NAMES.join(', ')}`);
+  }
+  if (arg === undefined) return name as FaultName;
+  if (name === '429' || name === '503')
+    return { mode: name, retryAfter: /^\d+$/.test(arg) ? Number(arg) : arg };
+  if (name === 'slow' && /^\d+$/.test(arg)) return { mode: 'slow', delayMs: Number(arg) };
+  throw new Error(`build API fault "${text}" takes no argument "${arg}"`);
+}
+
 interface NormalizedFault {
   name: FaultName;
   retryAfter?: string;
