@@ -64,37 +64,6 @@ export async function buildAll(root = ROOT) {
   return built;
 }
 
-export const TOOLS_BUNDLE = join(ROOT, 'tools', 'dist', 'steps.mjs');
-
-/**
- * Bundles the `steps` command (tools/cli/index.ts) into tools/dist/steps.mjs, which the package
- * bin loads. npm packages stay external: the command only runs inside this repository, where
- * node_modules exists, and the bundle stays small enough to review.
- */
-export async function buildTools(root = ROOT) {
-  const result = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: [join(root, 'tools', 'cli', 'index.ts')],
-    outfile: join(root, 'tools', 'dist', 'steps.mjs'),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: NODE_TARGET,
-    minify: false,
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
-}
-
-export async function writeTools(root = ROOT) {
-  const files = await buildTools(root);
-  mkdirSync(join(root, 'tools', 'dist'), { recursive: true });
-  for (const file of files) writeFileSync(file.path, file.contents);
-  return files;
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const built = await buildAll();
   for (const { id, files } of built) {
@@ -102,8 +71,4 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`built steps/${id}/dist/index.mjs (${(bundle.contents.length / 1024).toFixed(0)} KB)`);
   }
   if (built.length === 0) console.log('no Steps to build');
-  if (existsSync(join(ROOT, 'tools', 'cli', 'index.ts'))) {
-    await writeTools();
-    console.log('built tools/dist/steps.mjs');
-  }
 }

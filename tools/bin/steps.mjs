@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// The `steps` package bin. It loads the committed bundle of tools/cli (built by `npm run build`,
-// kept current by a test), so it needs nothing beyond `npm ci`: no tsx, no compile step.
-const { cli } = await import('../dist/steps.mjs');
+// The `steps` package bin. It loads the TypeScript sources of tools/cli through tsx's loader
+// API (tsx is installed by `npm ci`), so there is no tools bundle to rebuild and keep current,
+// and the simulators and fixtures it starts for --simulate find their data files next to them.
+import { tsImport } from 'tsx/esm/api';
+
+const { cli } = await tsImport('../cli/index.ts', import.meta.url);
 await cli();

@@ -1,7 +1,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { UsageError } from '../lib/run-step.ts';
 import { audit } from './commands/audit.ts';
 import { readme } from './commands/readme.ts';
+import { runCommand } from './commands/run.ts';
 
 /** `steps`: the repository's command for creating, checking, running and releasing Steps. */
 export async function main(argv: string[]): Promise<number> {
@@ -43,6 +45,75 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 readme --check', 'Fail when a README is out of date (CI)'),
       (args) => set(readme({ ids: args.ids as string[] | undefined, check: args.check })),
     )
+    .command(
+      'run <id>',
+      'Run a bundled Step as the Bitrise CLI would, without the CLI',
+      (y) =>
+        y
+          .positional('id', {
+            describe: 'The Step id (folder under steps/)',
+            type: 'string',
+            demandOption: true,
+          })
+          .option('input', {
+            alias: 'i',
+            type: 'string',
+            array: true,
+            describe:
+              'An input value, key=value (repeatable); expanded unless the input has is_expand: false',
+          })
+          .option('env-file', {
+            type: 'string',
+            describe: 'A dotenv file: input keys set inputs, other keys become env vars',
+          })
+          .option('secrets', {
+            type: 'string',
+            describe:
+              'Secrets in .bitrise.secrets.yml format (envs list); masked in output [default: ./.bitrise.secrets.yml if present]',
+          })
+          .option('source-dir', {
+            type: 'string',
+            describe: "BITRISE_SOURCE_DIR and the Step's cwd [default: $BITRISE_SOURCE_DIR or .]",
+          })
+          .option('outputs-file', {
+            type: 'string',
+            describe: 'Where the exported outputs go, as dotenv [default: _tmp/<id>.outputs.env]',
+          })
+          .option('simulate', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Start the build API and Apple portal simulators, point the Step at them, and put recording stand-ins on PATH for fastlane, bundle, gem, security and xcodebuild when missing',
+          })
+          .example(
+            '$0 run fastlane-wrapper --input lane="ios beta" --simulate',
+            'Run a lane against the simulators',
+          )
+          .example(
+            '$0 run deploy-to-itunes-connect --env-file local.env -i dry_run=yes',
+            'Inputs from a file and a flag',
+          )
+          .example(
+            '$0 run auto-provision --source-dir ./e2e/fixtures/app --outputs-file out.env',
+            'Run in a project, keep the outputs',
+          ),
+      async (args) => {
+        const result = await runCommand({
+          id: args.id,
+          input: args.input,
+          envFile: args['env-file'],
+          secrets: args.secrets,
+          sourceDir: args['source-dir'],
+          outputsFile: args['outputs-file'],
+          simulate: args.simulate,
+        });
+        set(result.code);
+      },
+    )
+    .example('$0 audit', 'Check every steps/*/step.yml')
+    .example('$0 readme --check', 'Fail when a README table is out of date')
+    .example('$0 run fastlane-wrapper -i lane=test --simulate', 'Run a Step locally against the simulators')
+    .epilogue('Run `steps <command> --help` for the options and examples of a command.')
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .recommendCommands()
@@ -51,6 +122,11 @@ export async function main(argv: string[]): Promise<number> {
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, err, y) => {
+      if (err instanceof UsageError) {
+        process.stderr.write(`steps: ${err.message}\n`);
+        exitCode = 2;
+        return;
+      }
       if (err) throw err;
       process.stderr.write(`${y.help()}\n\n${message}\n`);
       exitCode = 2;

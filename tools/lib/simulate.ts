@@ -1,0 +1,73 @@
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { REPO_ROOT } from './repo.ts';
+import { startSimulators } from './simulators.ts';
+
+/** Tools the Steps call that a Linux dev machine lacks; recording stand-ins replace them. */
+export const STAND_IN_TOOLS = ['fastlane', 'bundle', 'gem', 'security', 'xcodebuild'] as const;
+export const STAND_INS_DIR = join(REPO_ROOT, 'e2e', 'stand-ins');
+
+export interface Simulation {
+  /** Set over everything else in the Step's environment. */
+  env: Record<string, string>;
+  /** Put on PATH after envman, before the caller's PATH. */
+  pathDirs: string[];
+  /** What was simulated, for the run's output. */
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+export function onPath(tool: string, path = process.env['PATH'] ?? ''): boolean {
+  return path
+    .split(delimiter)
+    .filter(Boolean)
+    .some((dir) => {
+      try {
+        accessSync(join(dir, tool), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Starts the embedded simulators and links recording stand-ins for the missing tools into a
+ * private bin folder (the stand-ins folder itself also holds an envman, which must not shadow
+ * the real one).
+ */
+export async function startSimulation(options: {
+  id: string;
+  root?: string;
+  path?: string;
+}): Promise<Simulation> {
+  const root = options.root ?? REPO_ROOT;
+  const binDir = mkdtempSync(join(tmpdir(), 'steps-stand-ins-'));
+  const missing = STAND_IN_TOOLS.filter((tool) => !onPath(tool, options.path ?? process.env['PATH']));
+  // Wrappers, not symlinks: the stand-ins find record.mjs next to themselves via BASH_SOURCE.
+  for (const tool of missing)
+    writeFileSync(join(binDir, tool), `#!/usr/bin/env bash\nexec '${join(STAND_INS_DIR, tool)}' "$@"\n`, {
+      mode: 0o755,
+    });
+  const logDir = join(root, '_tmp', options.id);
+  mkdirSync(logDir, { recursive: true });
+  const standInLog = join(logDir, 'stand-ins.jsonl');
+  rmSync(standInLog, { force: true });
+
+  const simulators = await startSimulators();
+  const notes = [...simulators.notes];
+  if (missing.length > 0)
+    notes.push(`recording stand-ins first on PATH for ${missing.join(', ')} (calls logged to ${standInLog})`);
+  const present = STAND_IN_TOOLS.filter((tool) => !missing.includes(tool));
+  if (present.length > 0) notes.push(`using the real ${present.join(', ')} found on PATH`);
+  return {
+    env: { ...simulators.env, STAND_IN_LOG: standInLog },
+    pathDirs: [binDir],
+    notes,
+    async stop() {
+      await simulators.stop();
+      rmSync(binDir, { recursive: true, force: true });
+    },
+  };
+}
