@@ -1,3 +1,18 @@
+/**
+ * Code-signing assets that do not need Apple's servers: Xcode project analysis, p12 certificates,
+ * provisioning profiles, their installation, and forcing manual signing into a project.
+ */
+
+export { BuildSettings } from './build-settings/resolver.ts';
+export {
+  type AnalyzeProjectOptions,
+  analyzeProject,
+  type CodeSignStyle,
+  type ProjectAnalysis,
+  type TargetAnalysis,
+} from './project/analyze.ts';
+export type { Platform } from './project/platform.ts';
+export type { TargetKind } from './project/target-kind.ts';
 export {
   forceManualSigning,
   forceManualSigningText,
