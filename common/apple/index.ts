@@ -15,6 +15,14 @@ export {
   SessionCookieError,
   yamlString,
 } from './fastlane-session.ts';
+export {
+  appleIdInputs,
+  type ConnectionInputValues,
+  connectionInputs,
+  type ResolvedCredentials,
+  type ResolveOptions,
+  resolveCredentials,
+} from './inputs.ts';
 export { type LoadConnectionOptions, loadConnection } from './load-connection.ts';
 export * as messages from './messages.ts';
 export {

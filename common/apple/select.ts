@@ -89,6 +89,7 @@ export interface SelectOptions {
   env: Env;
   cwd: string;
   logger: Logger;
+  retryBaseDelayMs?: number;
 }
 
 const issue = (message: string, hint: string) =>

@@ -5,7 +5,7 @@
 export const MASK = '*****';
 
 // Values this short would mask ordinary words and make logs unreadable (the toolkit's advice too).
-const MIN_SECRET_LENGTH = 3;
+const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
   private readonly secrets = new Set<string>();

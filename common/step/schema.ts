@@ -53,19 +53,24 @@ export type InputSchema = Record<string, InputSpec>;
 export type Inputs<S extends InputSchema> = { [K in keyof S]: ValueOf<S[K]> };
 
 export const input = {
-  string: <O extends Common>(opts?: O) => ({ kind: 'string' as const, ...opts }),
-  secret: <O extends Common>(opts?: O) => ({ kind: 'secret' as const, ...opts }),
-  bool: <O extends Common & { default?: boolean }>(opts?: O) => ({ kind: 'bool' as const, ...opts }),
-  int: <O extends Common & { min?: number; max?: number; default?: number }>(opts?: O) => ({
+  string: <const O extends Common>(opts?: O) => ({ kind: 'string' as const, ...(opts as O) }),
+  secret: <const O extends Common>(opts?: O) => ({ kind: 'secret' as const, ...(opts as O) }),
+  bool: <const O extends Common & { default?: boolean }>(opts?: O) => ({
+    kind: 'bool' as const,
+    ...(opts as O),
+  }),
+  int: <const O extends Common & { min?: number; max?: number; default?: number }>(opts?: O) => ({
     kind: 'int' as const,
     ...(opts as O),
   }),
-  list: <O extends Common & { sensitive?: boolean; separator?: 'pipe' | 'pipe-or-newline' }>(opts?: O) => ({
+  list: <const O extends Common & { sensitive?: boolean; separator?: 'pipe' | 'pipe-or-newline' }>(
+    opts?: O,
+  ) => ({
     kind: 'list' as const,
-    ...opts,
+    ...(opts as O),
   }),
-  file: <O extends Common>(opts?: O) => ({ kind: 'file' as const, ...opts }),
-  dir: <O extends Common>(opts?: O) => ({ kind: 'dir' as const, ...opts }),
+  file: <const O extends Common>(opts?: O) => ({ kind: 'file' as const, ...(opts as O) }),
+  dir: <const O extends Common>(opts?: O) => ({ kind: 'dir' as const, ...(opts as O) }),
   oneOf: <const T extends readonly string[], O extends Common>(options: T, opts?: O) => ({
     kind: 'oneOf' as const,
     options,

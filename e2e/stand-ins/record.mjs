@@ -6,9 +6,10 @@
 //   STAND_IN_<TOOL>_EXIT       exit code (default 0)
 //   STAND_IN_<TOOL>_FAIL_ON    only exit non-zero when the joined argv contains this text
 //   STAND_IN_CAPTURE_FILES     comma-separated env var names whose files are recorded (content, mode)
-//   STAND_IN_<TOOL>_WRITE      "ENVVAR=text": writes text to the file named by ENVVAR's value
+//   STAND_IN_<TOOL>_WRITE      "ENVVAR=text" writes text to the file named by ENVVAR's value;
+//                              "ENVVAR/rel/path=text" to a file below the directory it names
 // <TOOL> is the tool name upper-cased with non-alphanumerics as underscores.
-import { appendFileSync, existsSync, readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const tool = process.argv[2];
@@ -32,13 +33,22 @@ for (const name of (process.env.STAND_IN_CAPTURE_FILES ?? '').split(',').filter(
   }
 }
 
-const record = { tool, argv, cwd: process.cwd(), stdin: readStdin(), env: process.env, files: captured, at: Date.now() };
+const record = {
+  tool,
+  argv,
+  cwd: process.cwd(),
+  stdin: readStdin(),
+  env: process.env,
+  files: captured,
+  at: Date.now(),
+};
 if (process.env.STAND_IN_LOG) appendFileSync(process.env.STAND_IN_LOG, `${JSON.stringify(record)}\n`);
 
 const write = process.env[`${prefix}WRITE`];
 if (write) {
-  const [envName, ...text] = write.split('=');
-  const target = process.env[envName];
+  const [spec, ...text] = write.split('=');
+  const [envName, ...rel] = spec.split('/');
+  const target = process.env[envName] && [process.env[envName], ...rel].join('/');
   if (target) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text.join('='));

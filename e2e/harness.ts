@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { stripAnsi } from '../common/step/colors.ts';
+import { type Recording, readRecordings, STAND_INS_DIR } from './stand-ins/index.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StepRunOptions {
+  /** Inputs, as the Bitrise CLI sets them: one environment variable per input key. */
+  inputs: Record<string, string>;
+  /** Further environment (stand-in behaviour, BITRISE_* variables). */
+  env?: Record<string, string>;
+  /** The source dir the CLI starts the Step in. Default: a fresh temp dir. */
+  cwd?: string;
+  /** Ends the run with SIGTERM after this long; for interruption tests. */
+  killAfterMs?: number;
+  /** Sends SIGTERM once the output contains this text. */
+  killWhenOutput?: string;
+}
+
+export interface ExportedOutput {
+  key: string;
+  value: string;
+  sensitive: boolean;
+}
+
+export interface StepRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** stdout and stderr as the user sees them, colours removed. */
+  output: string;
+  rawOutput: string;
+  calls: Recording[];
+  outputs: ExportedOutput[];
+  workDir: string;
+  home: string;
+  tmp: string;
+}
+
+/** The system PATH without our stand-ins, so recordings cover exactly what the Step started. */
+const SYSTEM_PATH = process.env['PATH'] ?? '/usr/bin:/bin';
+
+/**
+ * Runs a bundled Step exactly as the Bitrise CLI does: `bash steps/<id>/step.sh`, inputs as
+ * environment variables, cwd = the source dir, recording stand-ins first on PATH.
+ */
+export async function runStepSh(stepId: string, options: StepRunOptions): Promise<StepRun> {
+  const root = mkdtempSync(join(tmpdir(), `e2e-${stepId}-`));
+  const workDir = options.cwd ?? join(root, 'src');
+  const home = join(root, 'home');
+  const tmp = join(root, 'tmp');
+  for (const dir of [workDir, home, tmp]) mkdirSync(dir, { recursive: true });
+  const log = join(root, 'calls.jsonl');
+  const env: Record<string, string> = {
+    PATH: `${STAND_INS_DIR}:${SYSTEM_PATH}`,
+    HOME: home,
+    TMPDIR: tmp,
+    LANG: 'C.UTF-8',
+    STAND_IN_LOG: log,
+    BITRISE_SOURCE_DIR: workDir,
+    ...options.env,
+  };
+  Object.assign(env, stepYmlDefaults(stepId, env), options.inputs);
+  const child = spawn('bash', [join(REPO_ROOT, 'steps', stepId, 'step.sh')], {
+    cwd: workDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let raw = '';
+  let killed = false;
+  const onData = (chunk: Buffer) => {
+    raw += chunk.toString();
+    if (!killed && options.killWhenOutput && stripAnsi(raw).includes(options.killWhenOutput)) {
+      killed = true;
+      child.kill('SIGTERM');
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const timer = options.killAfterMs
+    ? setTimeout(() => child.kill('SIGTERM'), options.killAfterMs)
+    : undefined;
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    child.on('close', (code, sig) => done([code, sig])),
+  );
+  if (timer) clearTimeout(timer);
+  const calls = readRecordings(log);
+  return {
+    exitCode,
+    signal,
+    output: stripAnsi(raw),
+    rawOutput: raw,
+    calls,
+    outputs: exportedOutputs(calls),
+    workDir,
+    home,
+    tmp,
+  };
+}
+
+interface StepYmlInput {
+  [key: string]: unknown;
+  opts?: { is_expand?: boolean };
+}
+
+/**
+ * step.yml input defaults as the Bitrise CLI applies them: each value expanded against the
+ * environment so far (`$VAR`, `${VAR}`; unknown variables become empty) unless `is_expand: false`.
+ */
+export function stepYmlDefaults(stepId: string, env: Record<string, string>): Record<string, string> {
+  const stepYml = parseYaml(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as {
+    inputs?: StepYmlInput[];
+  };
+  const defaults: Record<string, string> = {};
+  for (const item of stepYml.inputs ?? []) {
+    const key = Object.keys(item).find((k) => k !== 'opts')!;
+    const raw = item[key] === null || item[key] === undefined ? '' : String(item[key]);
+    defaults[key] =
+      item.opts?.is_expand === false
+        ? raw
+        : raw.replace(
+            /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+            (_m, a, b) => env[a ?? b] ?? defaults[a ?? b] ?? '',
+          );
+  }
+  return defaults;
+}
+
+/** What the Step handed to envman, in order. */
+export function exportedOutputs(calls: Recording[]): ExportedOutput[] {
+  return calls
+    .filter((call) => call.tool === 'envman' && call.argv[0] === 'add')
+    .map((call) => ({
+      key: call.argv[call.argv.indexOf('--key') + 1]!,
+      value: call.stdin,
+      sensitive: call.argv.includes('--sensitive'),
+    }));
+}
+
+export function callsOf(run: StepRun, tool: string): Recording[] {
+  return run.calls.filter((call) => call.tool === tool);
+}
+
+/**
+ * The secrets a fixture carries, each multi-line one also line by line, for the leak scan.
+ * Short fragments (PEM armour, under 8 characters) are left out: they are not secret.
+ */
+export function secretFragments(secrets: readonly string[]): string[] {
+  const fragments = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret) continue;
+    fragments.add(secret);
+    for (const line of secret.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (trimmed.length >= 8 && !/^-----(BEGIN|END) [A-Z ]+-----$/.test(trimmed)) fragments.add(trimmed);
+    }
+  }
+  return [...fragments];
+}
+
+/** The leaked fragments, if any: every e2e test asserts this is empty. */
+export function leakedSecrets(output: string, secrets: readonly string[]): string[] {
+  return secretFragments(secrets).filter((fragment) => output.includes(fragment));
+}
+
+/** Secret values of a connection payload: password, app-specific password, cookie values, key. */
+export function connectionSecrets(payload: Record<string, unknown>): string[] {
+  const secrets: string[] = [];
+  for (const key of ['password', 'app_specific_password', 'private_key']) {
+    if (typeof payload[key] === 'string') secrets.push(payload[key] as string);
+  }
+  const cookies = payload['session_cookies'] as Record<string, Array<{ value?: string }>> | undefined;
+  for (const list of Object.values(cookies ?? {}))
+    for (const cookie of list ?? []) if (cookie.value) secrets.push(cookie.value);
+  return secrets;
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

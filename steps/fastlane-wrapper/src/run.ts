@@ -1,0 +1,33 @@
+import { childEnvWithAuth, fastlaneAuthEnv } from '../../../common/apple/index.ts';
+import { fastlaneCommand, launcherEnv } from '../../../common/fastlane/index.ts';
+import { ExecError, type StepContext, StepError } from '../../../common/step/index.ts';
+import type { Config } from './config.ts';
+import { saveFailureDiagnostics } from './diagnostics.ts';
+
+export interface Result {
+  succeeded: true;
+}
+
+/** Runs the lane in work_dir, with the credential variables given to the fastlane process only. */
+export async function run(config: Config, ctx: StepContext): Promise<Result> {
+  const logsDir = ctx.cleanups.tempDir('fastlane_logs');
+  const auth = fastlaneAuthEnv(config.credentials, ctx.cleanups);
+  ctx.logger.info('Running fastlane');
+  const childEnv = childEnvWithAuth(ctx.env, auth, ctx.logger);
+  childEnv['FL_BUILDLOG_PATH'] = logsDir;
+  const command = fastlaneCommand(config.launcher, config.laneArgs);
+  try {
+    await ctx.exec(command.tool, command.args, {
+      env: { ...childEnv, ...launcherEnv(config.launcher) },
+      cwd: config.inputs.work_dir,
+    });
+  } catch (err) {
+    if (!(err instanceof ExecError)) throw err;
+    await saveFailureDiagnostics(config, childEnv, logsDir, ctx);
+    throw new StepError(`running Fastlane failed: ${err.message}`, {
+      hint: 'see the fastlane output above; fastlane_env.log and the build logs are in the deploy directory',
+    });
+  }
+  ctx.logger.done('fastlane finished');
+  return { succeeded: true };
+}

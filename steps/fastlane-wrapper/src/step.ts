@@ -1,0 +1,15 @@
+import type { StepDefinition } from '../../../common/step/index.ts';
+import { type Config, configure } from './config.ts';
+import { ensureDependencies } from './dependencies.ts';
+import { inputs } from './inputs.ts';
+import { outputs } from './outputs.ts';
+import { type Result, run } from './run.ts';
+
+export const fastlaneWrapper: StepDefinition<typeof inputs, Config, Result> = {
+  title: 'fastlane with connected Apple account',
+  inputs,
+  configure,
+  ensureDependencies,
+  run,
+  outputs,
+};
