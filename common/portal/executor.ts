@@ -1,0 +1,192 @@
+import type { Got } from 'got';
+import { type Logger, parseRetryAfter, retry, StepError } from '../step/index.ts';
+import { AGREEMENT_CODE, type ApiErrorEntry, PortalApiError, SESSION_EXPIRED_HINT } from './errors.ts';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  logicalUrl,
+  type Transport,
+  type WireRequest,
+} from './transport.ts';
+
+export interface RetrySettings {
+  /** Total attempts per request, the first included. */
+  attempts: number;
+  /** First backoff delay; doubles per attempt. Tests inject a few milliseconds. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Test hook: replaces the real wait (e.g. to record Retry-After without waiting). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+
+/** Failures that never reached Apple: repeating them is safe even for a create. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+class Retryable extends Error {
+  constructor(
+    readonly inner: Error,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Sends API requests through one transport: bounded retries with backoff, Retry-After,
+ * one fresh-token retry of a 401, JSON parsing and Apple's error rendering.
+ */
+export class Executor {
+  constructor(
+    private readonly http: Got,
+    readonly transport: Transport,
+    private readonly logger: Logger,
+    private readonly settings: RetrySettings,
+  ) {}
+
+  async send(request: ApiRequest): Promise<ApiResponse> {
+    const url = logicalUrl(request);
+    return this.attempt(`${request.method} ${url}`, request.idempotent, (freshAuth) =>
+      this.transport.wire(request, url, { freshAuth }),
+    ).catch((err: unknown) => {
+      throw this.explain(err, request.method, url.toString());
+    });
+  }
+
+  /** Sends an already wired request (outside the JSON:API resources), with the same policy. */
+  async sendWired(what: string, idempotent: boolean, wire: () => WireRequest): Promise<ApiResponse> {
+    const [method = 'POST', url = ''] = what.split(' ');
+    return this.attempt(what, idempotent, wire).catch((err: unknown) => {
+      throw this.explain(err, method, url);
+    });
+  }
+
+  private async attempt(
+    what: string,
+    idempotent: boolean,
+    wire: (freshAuth: boolean) => WireRequest,
+  ): Promise<ApiResponse> {
+    let freshAuth = false;
+    let renewedAuth = false;
+    const [method = '', url = ''] = what.split(' ');
+    try {
+      return await retry(
+        async () => {
+          const { url: target, ...options } = wire(freshAuth);
+          freshAuth = false;
+          let raw: { statusCode: number; headers: ApiResponse['headers']; body: string };
+          try {
+            raw = await this.http(target, {
+              ...options,
+              responseType: 'text',
+              followRedirect: false,
+              isStream: false,
+            });
+          } catch (err) {
+            const code = (err as { code?: string }).code ?? '';
+            const message = `${what}: ${(err as Error).message}`;
+            if (idempotent || NOT_SENT_CODES.has(code))
+              throw new Retryable(new StepError(message, { cause: err }), message);
+            throw new StepError(message, {
+              cause: err,
+              hint: 'not retried, as the request may have been applied',
+            });
+          }
+          const response: ApiResponse = {
+            status: raw.statusCode,
+            headers: raw.headers,
+            body: parseBody(raw.body),
+          };
+          this.transport.observe?.(response);
+          const status = response.status;
+          if (status >= 200 && status < 300) return response;
+
+          const error = new PortalApiError(method, url, status, errorEntries(response.body));
+          const summary = `${method} ${url}: ${status}${summarize(error.errors)}`;
+          if (status === 401 && this.transport.renewsAuthOn401 && !renewedAuth) {
+            renewedAuth = true;
+            freshAuth = true;
+            throw new Retryable(error, `${summary} (retrying with a new token)`, 0);
+          }
+          if (status === 429) {
+            const limit = headerValue(response.headers['x-rate-limit']);
+            const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
+            throw new Retryable(
+              error,
+              `${summary}: rate limited${limit ? ` (X-Rate-Limit: ${limit})` : ''}`,
+              retryAfterMs,
+            );
+          }
+          if (status >= 500 && status !== 501 && idempotent) throw new Retryable(error, summary);
+          throw error;
+        },
+        {
+          attempts: this.settings.attempts,
+          baseDelayMs: this.settings.baseDelayMs,
+          maxDelayMs: this.settings.maxDelayMs,
+          jitter: 0.2,
+          sleep: this.settings.sleep,
+          logger: this.logger,
+          what: 'Developer Portal request',
+          classify: (err) =>
+            err instanceof Retryable ? { retry: true, retryAfterMs: err.retryAfterMs } : { retry: false },
+        },
+      );
+    } catch (err) {
+      throw err instanceof Retryable ? err.inner : err;
+    }
+  }
+
+  /** Turns the two failures users can act on into instructions. */
+  private explain(err: unknown, method: string, url: string): unknown {
+    if (!(err instanceof PortalApiError)) return err;
+    if (err.status === 401 && this.transport.kind === 'apple_id') {
+      return new StepError(`${method} ${url}: 401 Unauthorized`, { cause: err, hint: SESSION_EXPIRED_HINT });
+    }
+    if (err.status === 401) {
+      return new StepError(err.message, {
+        hint: 'Apple rejected the API key: check that the key is active and that key ID and issuer ID belong to it',
+      });
+    }
+    if (err.status === 403 && err.hasCode(AGREEMENT_CODE)) {
+      return new StepError(err.message, {
+        cause: err,
+        hint: 'a required agreement is missing or has expired: the Account Holder has to accept the new agreement in App Store Connect (Business section)',
+      });
+    }
+    return err;
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorEntries(body: unknown): ApiErrorEntry[] {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors
+    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+    .map((e) => ({
+      ...e,
+      status: String(e.status ?? ''),
+      code: String(e.code ?? ''),
+      title: String(e.title ?? ''),
+      detail: String(e.detail ?? ''),
+    }));
+}
+
+function summarize(errors: ApiErrorEntry[]): string {
+  return errors.length ? ` (${errors.map((e) => e.code).join(', ')})` : '';
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
