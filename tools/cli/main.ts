@@ -1,7 +1,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { TYPE_TAGS } from '../lib/rules.ts';
 import { UsageError } from '../lib/run-step.ts';
 import { audit } from './commands/audit.ts';
+import { newCommand } from './commands/new.ts';
 import { readme } from './commands/readme.ts';
 import { runCommand } from './commands/run.ts';
 
@@ -29,6 +31,60 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 audit fastlane-wrapper', 'Audit one Step')
           .example('$0 audit path/to/step.yml --strict', 'Audit a file, failing on warnings'),
       (args) => set(audit({ targets: args.targets as string[] | undefined, strict: args.strict })),
+    )
+    .command(
+      'new',
+      'Create steps/<id>/ from step.yml.templates/ (asks for what the flags leave out)',
+      (y) =>
+        y
+          .option('title', { type: 'string', describe: 'The Step title' })
+          .option('id', {
+            type: 'string',
+            describe: 'The Step id [default: the title, lower-cased, other chars → -]',
+          })
+          .option('summary', { type: 'string', describe: 'One line, at most 100 characters' })
+          .option('description', { type: 'string', describe: 'Markdown [default: the summary]' })
+          .option('type-tag', {
+            type: 'string',
+            choices: [...TYPE_TAGS],
+            describe: 'Primary type tag [default: utility]',
+          })
+          .option('author', { type: 'string', describe: 'Author [default: git config user.name]' })
+          .option('github-user', {
+            type: 'string',
+            describe: 'URLs become https://github.com/<user>/bitrise-step-<id>',
+          })
+          .option('website', { type: 'string', describe: "Website URL [default: this repository's]" })
+          .option('source-code-url', {
+            type: 'string',
+            describe: "Source code URL [default: this repository's]",
+          })
+          .option('support-url', { type: 'string', describe: 'Support URL [default: <source>/issues]' })
+          .option('interactive', {
+            type: 'boolean',
+            describe: 'Ask for missing answers [default: when stdin is a terminal]',
+          })
+          .example('$0 new', 'Answer the questions')
+          .example(
+            '$0 new --title "Hello World" --summary "Says hello" --type-tag utility',
+            'No questions: creates steps/hello-world',
+          ),
+      async (args) =>
+        set(
+          await newCommand({
+            title: args.title,
+            id: args.id,
+            summary: args.summary,
+            description: args.description,
+            typeTag: args['type-tag'],
+            author: args.author,
+            githubUser: args['github-user'],
+            website: args.website,
+            sourceCodeUrl: args['source-code-url'],
+            supportUrl: args['support-url'],
+            interactive: args.interactive,
+          }),
+        ),
     )
     .command(
       'readme [ids..]',

@@ -31,6 +31,15 @@ function describe(opts: Record<string, unknown>): string {
   return cell(summary || title);
 }
 
+/** A Markdown table with padded columns, exactly as biome formats it, so lint and --check agree. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const width = (text: string) => [...text].length;
+  const widths = header.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 export function inputsTable(step: Record<string, unknown>): string {
   const items = envItems(step['inputs']);
   if (items.length === 0) return 'This Step has no inputs.';
@@ -41,16 +50,16 @@ export function inputsTable(step: Record<string, unknown>): string {
     ]
       .filter(Boolean)
       .join(', ');
-    return `| \`${item.key}\` | ${describe(item.opts)} | ${flags} | ${code(envString(item.value))} |`;
+    return [`\`${item.key}\``, describe(item.opts), flags, code(envString(item.value))];
   });
-  return ['| Key | Description | Flags | Default |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return markdownTable(['Key', 'Description', 'Flags', 'Default'], rows);
 }
 
 export function outputsTable(step: Record<string, unknown>): string {
   const items = envItems(step['outputs']);
   if (items.length === 0) return 'This Step has no outputs.';
-  const rows = items.map((item) => `| \`${item.key}\` | ${describe(item.opts)} |`);
-  return ['| Environment Variable | Description |', '| --- | --- |', ...rows].join('\n');
+  const rows = items.map((item) => [`\`${item.key}\``, describe(item.opts)]);
+  return markdownTable(['Environment Variable', 'Description'], rows);
 }
 
 export interface ReadmeUpdate {

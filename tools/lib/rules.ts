@@ -93,5 +93,6 @@ export const BOOL_OPTS = [
 
 export const INPUT_KEY = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 export const OUTPUT_KEY = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
-export const STEP_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// stepman share create: [a-z0-9-]+; the slug rule never leaves a dash at either end.
+export const STEP_ID = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const URL = /^https?:\/\/\S+$/;

@@ -7,23 +7,46 @@ import { REPO_ROOT } from '../lib/repo.ts';
 import { loadStepYml } from '../lib/step-yml.ts';
 import { collect, FIXTURES, fixtureRoot } from './helpers.ts';
 
+/** The cells of a Markdown table row; `\\|` stays inside its cell. */
+function cells(row: string): string[] {
+  return row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((cell) => cell.trim());
+}
+
 const sample = loadStepYml(join(FIXTURES, 'steps', 'sample-step', 'step.yml')).data;
 
 describe('README tables', () => {
   it('lists inputs with description, flags and default, escaping pipes', () => {
     const table = inputsTable(sample).split('\n');
-    expect(table[0]).toBe('| Key | Description | Flags | Default |');
-    expect(table[2]).toBe(
-      '| `greeting` | The greeting to export; `$VAR` references are expanded. | required | `Hello $NAME` |',
-    );
-    expect(table[4]).toBe('| `mode` | How fast to greet. |  | `fast` |');
-    expect(table[5]).toBe('| `api_token` | A secret \\| with a pipe. | sensitive | `$SAMPLE_TOKEN` |');
+    expect(cells(table[0]!)).toEqual(['Key', 'Description', 'Flags', 'Default']);
+    expect(cells(table[2]!)).toEqual([
+      '`greeting`',
+      'The greeting to export; `$VAR` references are expanded.',
+      'required',
+      '`Hello $NAME`',
+    ]);
+    expect(cells(table[4]!)).toEqual(['`mode`', 'How fast to greet.', '', '`fast`']);
+    expect(cells(table[5]!)).toEqual([
+      '`api_token`',
+      'A secret \\| with a pipe.',
+      'sensitive',
+      '`$SAMPLE_TOKEN`',
+    ]);
+  });
+
+  it('pads every column to one width, as biome formats Markdown tables', () => {
+    const lines = inputsTable(sample).split('\n');
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[1]).toMatch(/^\| -+ \| -+ \| -+ \| -+ \|$/);
   });
 
   it('lists outputs', () => {
-    expect(outputsTable(sample).split('\n')[2]).toBe(
-      '| `SAMPLE_GREETING` | The greeting that was exported. |',
-    );
+    expect(cells(outputsTable(sample).split('\n')[2]!)).toEqual([
+      '`SAMPLE_GREETING`',
+      'The greeting that was exported.',
+    ]);
     expect(outputsTable({})).toBe('This Step has no outputs.');
   });
 
@@ -31,7 +54,7 @@ describe('README tables', () => {
     const before = `# T\n\nintro\n\n${configurationSection({})}\n## Contributing\n`;
     const { text, missing } = updateReadme(before, sample);
     expect(missing).toEqual([]);
-    expect(text).toContain('| `greeting` |');
+    expect(text).toMatch(/\| `greeting` +\|/);
     expect(text.startsWith('# T\n\nintro\n')).toBe(true);
     expect(text.endsWith('## Contributing\n')).toBe(true);
     expect(updateReadme(text, sample).text).toBe(text);
@@ -60,7 +83,7 @@ describe('steps readme', () => {
     expect(readFileSync(path, 'utf8')).not.toContain('greeting');
 
     expect(readme({ root, out: collect() })).toBe(0);
-    expect(readFileSync(path, 'utf8')).toContain('| `greeting` |');
+    expect(readFileSync(path, 'utf8')).toMatch(/\| `greeting` +\|/);
     expect(readme({ root, check: true, out: collect() })).toBe(0);
   });
 
