@@ -5,6 +5,19 @@
 
 export { BuildSettings } from './build-settings/resolver.ts';
 export {
+  type CertificateInfo,
+  type CertificateType,
+  certificateInfoFromDer,
+  certificateType,
+  normalizeSerial,
+} from './certificates/certificate-info.ts';
+export {
+  type LoadCertificatesOptions,
+  type LoadedCertificate,
+  loadCertificates,
+} from './certificates/load.ts';
+export { decodeP12, type P12Identity } from './certificates/p12.ts';
+export {
   type AnalyzeProjectOptions,
   analyzeProject,
   type CodeSignStyle,
