@@ -5,6 +5,7 @@ import { UsageError } from '../lib/run-step.ts';
 import { audit } from './commands/audit.ts';
 import { newCommand } from './commands/new.ts';
 import { readme } from './commands/readme.ts';
+import { releaseCommand } from './commands/release.ts';
 import { runCommand } from './commands/run.ts';
 
 /** `steps`: the repository's command for creating, checking, running and releasing Steps. */
@@ -165,6 +166,33 @@ export async function main(argv: string[]): Promise<number> {
         });
         set(result.code);
       },
+    )
+    .command(
+      'release <id> <version>',
+      'Publish a Step as its own git ref (branch release/<id>, tag <id>/<version>) whose root is the Step folder',
+      (y) =>
+        y
+          .positional('id', { describe: 'The Step id', type: 'string', demandOption: true })
+          .positional('version', { describe: 'Semantic version X.Y.Z', type: 'string', demandOption: true })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Run the checks, create nothing' })
+          .option('push', { type: 'string', describe: 'Also push the branch and tag to this remote' })
+          .example(
+            '$0 release fastlane-wrapper 1.0.0',
+            'Tag fastlane-wrapper/1.0.0; use it as git::<repo>@fastlane-wrapper/1.0.0',
+          )
+          .example(
+            '$0 release auto-provision 2.1.0 --dry-run',
+            'Only check semver, bundle freshness and the audit',
+          ),
+      async (args) =>
+        set(
+          await releaseCommand({
+            id: args.id,
+            version: args.version,
+            dryRun: args['dry-run'],
+            push: args.push,
+          }),
+        ),
     )
     .example('$0 audit', 'Check every steps/*/step.yml')
     .example('$0 readme --check', 'Fail when a README table is out of date')
