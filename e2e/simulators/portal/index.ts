@@ -1,0 +1,170 @@
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../common/step/http.ts';
+import { testTls } from '../tls/index.ts';
+import { PortalFaults } from './faults.ts';
+import { loadSchemas } from './schemas.ts';
+import {
+  API_HOST,
+  createHandler,
+  ENTERPRISE_HOST,
+  PORTAL_HOST,
+  type PortalRequestLogEntry,
+} from './server.ts';
+import { type PortalSeed, PortalState, type SimTeam } from './state.ts';
+
+export type { PortalFault, PortalFaultRule } from './faults.ts';
+export { PortalFaults } from './faults.ts';
+export type { PortalRequestLogEntry, PortalTransport } from './server.ts';
+export type {
+  BundleIdSeed,
+  CertificateSeed,
+  DeviceSeed,
+  PortalSeed,
+  ProfileSeed,
+  SimBundleId,
+  SimCertificate,
+  SimDevice,
+  SimProfile,
+  SimTeam,
+} from './state.ts';
+export { PortalState } from './state.ts';
+
+/** The hosts the simulator's certificate covers; all are mapped to it. */
+export const PORTAL_SIMULATOR_HOSTS = [
+  API_HOST,
+  ENTERPRISE_HOST,
+  PORTAL_HOST,
+  'appstoreconnect.apple.com',
+  'idmsa.apple.com',
+];
+
+export interface PortalSimulatorOptions {
+  /** The Apple ID's teams; the first owns the portal content and the API key. */
+  teams?: SimTeam[];
+  seed?: PortalSeed;
+  /** Added to every request, e.g. 100 ms; change later with `setLatency`. */
+  latencyMs?: number;
+  /** Largest page served whatever the `limit` (Apple: 200). Lower it to page through small lists. */
+  pageSizeCap?: number;
+}
+
+/** A session cookie as the Bitrise connection's `session_cookies` holds it. */
+export interface ConnectionCookie {
+  name: string;
+  value: string;
+  domain: string;
+  path: string;
+  secure: boolean;
+  httponly: boolean;
+  for_domain?: boolean;
+}
+
+export interface PortalSimulator {
+  port: number;
+  /** `https://127.0.0.1:<port>`; clients use Apple's URLs through `hostMapEnv`. */
+  url: string;
+  /** Put these in the client's env to route Apple's hosts here and trust the throwaway CA. */
+  hostMapEnv: { [HOST_MAP_ENV]: string; [EXTRA_CA_ENV]: string };
+  state: PortalState;
+  requestLog: PortalRequestLogEntry[];
+  faults: PortalFaults;
+  /** Requests and responses that failed Apple's generated schema; tests expect it empty. */
+  schemaViolations: string[];
+  /** A team API key; the simulator checks JWTs against its public key. */
+  apiKey: { keyId: string; issuerId: string; privateKeyPem: string };
+  /** The Apple ID session, as `session_cookies["https://idmsa.apple.com"]` of the connection. */
+  sessionCookies: ConnectionCookie[];
+  teams: SimTeam[];
+  setLatency(ms: number): void;
+  /** From now on the Apple ID session is refused with 401, as after Apple invalidated it. */
+  expireSession(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TEAM: SimTeam = { teamId: 'SIMTEAM001', name: 'Simulated Team' };
+
+export async function startPortalSimulator(options: PortalSimulatorOptions = {}): Promise<PortalSimulator> {
+  const teams = options.teams ?? [DEFAULT_TEAM];
+  const state = new PortalState(teams[0]!);
+  if (options.seed) state.seed(options.seed);
+  const tls = testTls(PORTAL_SIMULATOR_HOSTS);
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const apiKey = {
+    keyId: `K${randomBytes(5).toString('hex').toUpperCase().slice(0, 9)}`,
+    issuerId: crypto.randomUUID(),
+  };
+  const session = { myacinfo: `DAWTKNV2${randomBytes(48).toString('hex')}`, valid: true };
+  let latencyMs = options.latencyMs ?? 0;
+  const faults = new PortalFaults();
+  const requestLog: PortalRequestLogEntry[] = [];
+  const schemaViolations: string[] = [];
+  await loadSchemas();
+
+  const handler = createHandler({
+    state,
+    teams,
+    faults,
+    requestLog,
+    schemaViolations,
+    apiKey: { ...apiKey, publicKey: createPublicKey(privateKey) },
+    session,
+    latencyMs: () => latencyMs,
+    pageSizeCap: options.pageSizeCap ?? 200,
+  });
+  const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    handler(req, res).catch((err: unknown) => {
+      console.error('[portal simulator] handler failed', err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: `https://127.0.0.1:${port}`,
+    hostMapEnv: {
+      [HOST_MAP_ENV]: PORTAL_SIMULATOR_HOSTS.map((h) => `${h}=127.0.0.1:${port}`).join(','),
+      [EXTRA_CA_ENV]: tls.caFile,
+    },
+    state,
+    requestLog,
+    faults,
+    schemaViolations,
+    apiKey: { ...apiKey, privateKeyPem },
+    sessionCookies: [
+      {
+        name: `DES${randomBytes(16).toString('hex')}`,
+        value: `HSARMTKN${randomBytes(32).toString('base64')}SRVT`,
+        domain: 'idmsa.apple.com',
+        path: '/',
+        secure: true,
+        httponly: true,
+      },
+      {
+        name: 'myacinfo',
+        value: session.myacinfo,
+        domain: 'apple.com',
+        path: '/',
+        secure: true,
+        httponly: true,
+      },
+    ],
+    teams,
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    expireSession: () => {
+      session.valid = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

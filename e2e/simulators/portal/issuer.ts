@@ -1,0 +1,116 @@
+import forge from 'node-forge';
+import { build, type PlistValue } from 'plist';
+import { createCa, generateRsaKeyPair, type Issuer, issueCertificate } from '../tls/index.ts';
+
+/**
+ * Real signing material for the simulated portal, made once per process: a stand-in for Apple's
+ * WWDR CA that issues developer certificates, and the certificate that signs profiles.
+ */
+interface SigningMaterial {
+  wwdr: Issuer;
+  developerKeys: ReturnType<typeof generateRsaKeyPair>;
+  profileSigner: Issuer;
+}
+
+let material: SigningMaterial | undefined;
+
+function signing(): SigningMaterial {
+  if (!material) {
+    const wwdr = createCa('Simulated Apple Worldwide Developer Relations Certification Authority');
+    const signer = issueCertificate(wwdr, {
+      subject: [{ name: 'commonName', value: 'Simulated iPhone OS Provisioning Profile Signing' }],
+    });
+    material = {
+      wwdr,
+      developerKeys: generateRsaKeyPair(),
+      profileSigner: { cert: signer.cert, key: signer.key! },
+    };
+  }
+  return material;
+}
+
+export interface DeveloperCertificateParams {
+  serialHex: string;
+  commonName: string;
+  teamId: string;
+  teamName: string;
+  notAfter: Date;
+}
+
+/** DER of a developer certificate shaped like Apple's: CN, OU = team ID, O = team name. */
+export function issueDeveloperCertificate(params: DeveloperCertificateParams): Buffer {
+  const { wwdr, developerKeys } = signing();
+  const { cert } = issueCertificate(wwdr, {
+    serialHex: params.serialHex.toLowerCase(),
+    publicKey: developerKeys.publicKey,
+    notAfter: params.notAfter,
+    subject: [
+      { name: 'commonName', value: params.commonName },
+      { shortName: 'OU', value: params.teamId },
+      { name: 'organizationName', value: params.teamName },
+      { name: 'countryName', value: 'US' },
+    ],
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', codeSigning: true, critical: true },
+    ],
+  });
+  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+}
+
+export interface ProfilePlistParams {
+  uuid: string;
+  name: string;
+  appIdName: string;
+  teamId: string;
+  teamName: string;
+  platform: 'iOS' | 'tvOS';
+  createdDate: Date;
+  expirationDate: Date;
+  entitlements: Record<string, PlistValue>;
+  developerCertificates: Buffer[];
+  provisionedDevices?: string[];
+  provisionsAllDevices?: boolean;
+}
+
+/** A `.mobileprovision`: CMS SignedData (PKCS#7) around the profile's XML plist. */
+export function issueMobileProvision(params: ProfilePlistParams): Buffer {
+  const plist: Record<string, PlistValue> = {
+    AppIDName: params.appIdName,
+    ApplicationIdentifierPrefix: [params.teamId],
+    CreationDate: params.createdDate,
+    Platform: [params.platform],
+    IsXcodeManaged: false,
+    DeveloperCertificates: params.developerCertificates.map((der) => new Uint8Array(der)),
+    Entitlements: params.entitlements,
+    ExpirationDate: params.expirationDate,
+    Name: params.name,
+    TeamIdentifier: [params.teamId],
+    TeamName: params.teamName,
+    TimeToLive: Math.max(
+      1,
+      Math.round((params.expirationDate.getTime() - params.createdDate.getTime()) / 86_400_000),
+    ),
+    UUID: params.uuid,
+    Version: 1,
+  };
+  if (params.provisionedDevices) plist.ProvisionedDevices = params.provisionedDevices;
+  if (params.provisionsAllDevices) plist.ProvisionsAllDevices = true;
+  const { profileSigner } = signing();
+  const p7 = forge.pkcs7.createSignedData();
+  p7.content = forge.util.createBuffer(Buffer.from(build(plist), 'utf8').toString('binary'));
+  p7.addCertificate(profileSigner.cert);
+  p7.addSigner({
+    key: profileSigner.key,
+    certificate: profileSigner.cert,
+    digestAlgorithm: forge.pki.oids.sha256!,
+    authenticatedAttributes: [
+      { type: forge.pki.oids.contentType!, value: forge.pki.oids.data },
+      { type: forge.pki.oids.messageDigest! },
+      { type: forge.pki.oids.signingTime!, value: params.createdDate as unknown as string },
+    ],
+  });
+  p7.sign();
+  return Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+}
