@@ -18,6 +18,20 @@ export {
 } from './certificates/load.ts';
 export { decodeP12, type P12Identity } from './certificates/p12.ts';
 export {
+  checkProfile,
+  coversBundleId,
+  normalizeUdid,
+  type ProfileCheck,
+  type ProfileRequirements,
+} from './profiles/check.ts';
+export { type InstallProfileOptions, installProfile, PROFILE_DIRS } from './profiles/install.ts';
+export {
+  decodeProfile,
+  type ExportMethod,
+  isXcodeManagedName,
+  type ProvisioningProfile,
+} from './profiles/profile.ts';
+export {
   type AnalyzeProjectOptions,
   analyzeProject,
   type CodeSignStyle,

@@ -11,3 +11,4 @@ export {
   type TestP12Options,
   testKeyPair,
 } from './identity.ts';
+export { createTestProfile, signPlist, type TestProfileOptions, type TestProfileType } from './profile.ts';

@@ -1,0 +1,31 @@
+import forge from 'node-forge';
+
+const SIGNED_DATA = '1.2.840.113549.1.7.2';
+
+/**
+ * The signed content of a CMS/PKCS#7 SignedData blob (what a `.mobileprovision` is). The signature
+ * is not verified: like upstream we only read what Apple signed; the bytes came from Apple or the user.
+ */
+export function signedDataContent(der: Buffer): Buffer {
+  const root = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')), false);
+  const [contentType, explicit] = children(root);
+  if (!contentType || forge.asn1.derToOid(contentType.value as string) !== SIGNED_DATA) {
+    throw new Error('not a CMS SignedData structure');
+  }
+  const signedData = children(explicit)[0];
+  // SignedData: version, digestAlgorithms, encapContentInfo, …
+  const encapContentInfo = children(signedData)[2];
+  const eContent = children(children(encapContentInfo)[1])[0];
+  if (!eContent) throw new Error('the CMS SignedData has no content');
+  return Buffer.from(octets(eContent), 'binary');
+}
+
+function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
+  return node && Array.isArray(node.value) ? (node.value as forge.asn1.Asn1[]) : [];
+}
+
+/** BER allows the content as a constructed OCTET STRING split into pieces. */
+function octets(node: forge.asn1.Asn1): string {
+  if (typeof node.value === 'string') return node.value;
+  return children(node).map(octets).join('');
+}
