@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: the build script is plain JS
 import { buildStep, stepIds } from '../tools/build.mjs';
 
 /** The committed bundles are what the Bitrise CLI runs; they must be what the sources build. */
@@ -15,7 +14,10 @@ describe('committed Step bundles', () => {
       } catch {
         committed = undefined;
       }
-      expect({ path: file.path, upToDate: committed !== undefined && committed.equals(file.contents) }).toEqual({
+      expect({
+        path: file.path,
+        upToDate: committed !== undefined && committed.equals(file.contents),
+      }).toEqual({
         path: file.path,
         upToDate: true,
       });

@@ -23,7 +23,9 @@ export const connectionInputs = {
   api_key_path: input.string(),
   api_issuer: input.string(),
   session_expiry_warning_days: input.int({ min: 0, max: 30, default: 5 }),
-  build_url: input.string(),
+  build_url: input.url(['https', 'http', 'file'], {
+    hint: 'use the build URL, or file://<path> of a connection JSON',
+  }),
   build_api_token: input.secret(),
 };
 
@@ -37,7 +39,7 @@ export interface ConnectionInputValues {
   api_key_path: string;
   api_issuer: string;
   session_expiry_warning_days: number;
-  build_url: string;
+  build_url: string | undefined;
   build_api_token: Secret;
   password?: Secret;
   app_password?: Secret;
@@ -66,7 +68,7 @@ export async function resolveCredentials(
 ): Promise<ResolvedCredentials> {
   const connection = await loadConnection({
     mode: values.connection,
-    buildUrl: values.build_url,
+    buildUrl: values.build_url ?? '',
     token: values.build_api_token,
     env: ctx.env,
     cwd: ctx.cwd,

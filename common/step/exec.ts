@@ -150,7 +150,7 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
  * @actions/exec does not expose the child it spawns, so a timeout ends our own direct children.
  * Steps run one tool at a time, so those are exactly the timed-out tool.
  */
-function killChildren(): void {
+export function killChildren(): void {
   for (const pid of childPids(process.pid)) {
     try {
       process.kill(pid, 'SIGTERM');

@@ -1,6 +1,6 @@
 import { Cleanups } from './cleanup.ts';
 import { errorMessage } from './errors.ts';
-import { createExec, type Exec } from './exec.ts';
+import { createExec, type Exec, killChildren } from './exec.ts';
 import { Logger } from './logger.ts';
 import { exportOutputs, type Output } from './outputs.ts';
 import { formatConfig, InputError, type InputSchema, type Inputs, parseInputs } from './schema.ts';
@@ -109,6 +109,8 @@ async function configure<S extends InputSchema, C, R>(
 
 function installSignalHandlers(ctx: StepContext): () => void {
   const handler = (signal: NodeJS.Signals) => {
+    // The running tool would otherwise outlive the Step and hold the build log open.
+    killChildren();
     ctx.cleanups.runAll();
     ctx.logger.fatal(new Error(`interrupted by ${signal}`));
     process.exit(signal === 'SIGINT' ? 130 : 143);

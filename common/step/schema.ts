@@ -23,7 +23,8 @@ export type InputSpec =
   | ({ kind: 'list'; sensitive?: boolean; separator?: 'pipe' | 'pipe-or-newline' } & Common)
   | ({ kind: 'file' } & Common)
   | ({ kind: 'dir' } & Common)
-  | ({ kind: 'oneOf'; options: readonly string[] } & Common);
+  | ({ kind: 'oneOf'; options: readonly string[] } & Common)
+  | ({ kind: 'url'; schemes: readonly string[] } & Common);
 
 type ValueOf<S extends InputSpec> = S extends { kind: 'string' }
   ? string
@@ -39,7 +40,7 @@ type ValueOf<S extends InputSpec> = S extends { kind: 'string' }
             : number | undefined
         : S extends { kind: 'list' }
           ? string[]
-          : S extends { kind: 'file' | 'dir' }
+          : S extends { kind: 'file' | 'dir' | 'url' }
             ? S extends { required: true }
               ? string
               : string | undefined
@@ -71,7 +72,13 @@ export const input = {
   }),
   file: <const O extends Common>(opts?: O) => ({ kind: 'file' as const, ...(opts as O) }),
   dir: <const O extends Common>(opts?: O) => ({ kind: 'dir' as const, ...(opts as O) }),
-  oneOf: <const T extends readonly string[], O extends Common>(options: T, opts?: O) => ({
+  /** An absolute URL with one of the schemes, e.g. ['https', 'file']. */
+  url: <const O extends Common>(schemes: readonly string[], opts?: O) => ({
+    kind: 'url' as const,
+    schemes,
+    ...(opts as O),
+  }),
+  oneOf: <const T extends readonly string[], const O extends Common>(options: T, opts?: O) => ({
     kind: 'oneOf' as const,
     options,
     ...(opts as O),
@@ -201,6 +208,17 @@ function parseValue(spec: InputSpec, value: string, cwd: string): Parsed {
       if (spec.kind === 'dir' && !stat.isDirectory()) return { error: `"${value}" is not a directory` };
       if (spec.kind === 'file' && !stat.isFile()) return { error: `"${value}" is not a file` };
       return { value: path };
+    }
+    case 'url': {
+      let scheme: string;
+      try {
+        scheme = new URL(value).protocol.replace(/:$/, '');
+      } catch {
+        return { error: `"${value}" is not a URL: use ${spec.schemes.map((s) => `${s}://…`).join(' or ')}` };
+      }
+      if (!spec.schemes.includes(scheme))
+        return { error: `"${value}" must start with ${spec.schemes.map((s) => `${s}://`).join(' or ')}` };
+      return { value };
     }
     case 'oneOf':
       if (spec.options.includes(value)) return { value };

@@ -5,6 +5,8 @@
 //   STAND_IN_<TOOL>_STDOUT     text printed on stdout
 //   STAND_IN_<TOOL>_EXIT       exit code (default 0)
 //   STAND_IN_<TOOL>_FAIL_ON    only exit non-zero when the joined argv contains this text
+//   STAND_IN_<TOOL>_SLEEP_MS   waits this long before exiting (for interruption tests);
+//   STAND_IN_<TOOL>_SLEEP_ON   only when the joined argv contains this text
 //   STAND_IN_CAPTURE_FILES     comma-separated env var names whose files are recorded (content, mode)
 //   STAND_IN_<TOOL>_WRITE      "ENVVAR=text" writes text to the file named by ENVVAR's value;
 //                              "ENVVAR/rel/path=text" to a file below the directory it names
@@ -57,6 +59,13 @@ if (write) {
 
 const stdout = process.env[`${prefix}STDOUT`];
 if (stdout) process.stdout.write(`${stdout}\n`);
+
+const sleepMs = Number(process.env[`${prefix}SLEEP_MS`] ?? 0);
+const sleepOn = process.env[`${prefix}SLEEP_ON`];
+if (sleepMs > 0 && (sleepOn === undefined || argv.join(' ').includes(sleepOn))) {
+  process.stdout.write(`${tool} stand-in is sleeping\n`);
+  await new Promise((resolve) => setTimeout(resolve, sleepMs));
+}
 
 const failOn = process.env[`${prefix}FAIL_ON`];
 const exitCode = Number(process.env[`${prefix}EXIT`] ?? 0);

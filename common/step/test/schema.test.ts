@@ -103,3 +103,20 @@ describe('parseInputs', () => {
     expect(redactor.redact('pass-two-y')).toBe('*****');
   });
 });
+
+describe('url inputs', () => {
+  const spec = { u: input.url(['https', 'file']) };
+  it('accepts the listed schemes and rejects others and malformed URLs', () => {
+    expect(parseInputs(spec, { u: 'https://app.bitrise.io/build/1' }).values.u).toBe(
+      'https://app.bitrise.io/build/1',
+    );
+    expect(parseInputs(spec, { u: 'file:///tmp/conn.json' }).values.u).toBe('file:///tmp/conn.json');
+    expect(parseInputs(spec, {}).values.u).toBeUndefined();
+    expect(() => parseInputs(spec, { u: 'ftp://x' })).toThrow(
+      '"ftp://x" must start with https:// or file://',
+    );
+    expect(() => parseInputs(spec, { u: 'not a url' })).toThrow(
+      '"not a url" is not a URL: use https://… or file://…',
+    );
+  });
+});

@@ -12738,6 +12738,12 @@ var input = {
   }),
   file: (opts) => ({ kind: "file", ...opts }),
   dir: (opts) => ({ kind: "dir", ...opts }),
+  /** An absolute URL with one of the schemes, e.g. ['https', 'file']. */
+  url: (schemes, opts) => ({
+    kind: "url",
+    schemes,
+    ...opts
+  }),
   oneOf: (options, opts) => ({
     kind: "oneOf",
     options,
@@ -12833,6 +12839,16 @@ function parseValue(spec, value, cwd) {
       if (spec.kind === "file" && !stat2.isFile()) return { error: `"${value}" is not a file` };
       return { value: path4 };
     }
+    case "url": {
+      let scheme;
+      try {
+        scheme = new URL(value).protocol.replace(/:$/, "");
+      } catch {
+        return { error: `"${value}" is not a URL: use ${spec.schemes.map((s) => `${s}://\u2026`).join(" or ")}` };
+      }
+      if (!spec.schemes.includes(scheme)) return { error: `"${value}" must start with ${spec.schemes.map((s) => `${s}://`).join(" or ")}` };
+      return { value };
+    }
     case "oneOf":
       if (spec.options.includes(value)) return { value };
       return { error: `"${value}" is not one of ${spec.options.join(", ")}` };
@@ -12917,6 +12933,7 @@ async function configure(step, ctx) {
 }
 function installSignalHandlers(ctx) {
   const handler = (signal) => {
+    killChildren();
     ctx.cleanups.runAll();
     ctx.logger.fatal(new Error(`interrupted by ${signal}`));
     process.exit(signal === "SIGINT" ? 130 : 143);
@@ -14519,7 +14536,7 @@ var connectionInputs = {
   api_key_path: input.string(),
   api_issuer: input.string(),
   session_expiry_warning_days: input.int({ min: 0, max: 30, default: 5 }),
-  build_url: input.string(),
+  build_url: input.url(["https", "http", "file"], { hint: "use the build URL, or file://<path> of a connection JSON" }),
   build_api_token: input.secret()
 };
 var appleIdInputs = {
@@ -14529,7 +14546,7 @@ var appleIdInputs = {
 async function resolveCredentials(values, ctx, options) {
   const connection = await loadConnection({
     mode: values.connection,
-    buildUrl: values.build_url,
+    buildUrl: values.build_url ?? "",
     token: values.build_api_token,
     env: ctx.env,
     cwd: ctx.cwd,
