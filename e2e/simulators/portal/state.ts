@@ -111,6 +111,7 @@ export interface PortalSeed {
 }
 
 const DAY = 86_400_000;
+const wholeSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 /** The simulated team's portal content, in memory. */
 export class PortalState {
@@ -234,8 +235,9 @@ export class PortalState {
     expirationDate?: Date;
     profileState?: 'ACTIVE' | 'INVALID';
   }): SimProfile {
-    const createdDate = params.createdDate ?? this.now();
-    const expirationDate = params.expirationDate ?? new Date(createdDate.getTime() + 365 * DAY);
+    // Whole seconds, as in Apple's plists (and its API dates end in .000).
+    const createdDate = wholeSeconds(params.createdDate ?? this.now());
+    const expirationDate = wholeSeconds(params.expirationDate ?? new Date(createdDate.getTime() + 365 * DAY));
     const uuid = randomUUID();
     const entitlements = this.entitlementsFor(params.bundleId, params.profileType);
     const inHouse = /INHOUSE/.test(params.profileType);
