@@ -18,6 +18,11 @@ export {
 } from './certificates/load.ts';
 export { decodeP12, type P12Identity } from './certificates/p12.ts';
 export {
+  type InstallCertificatesOptions,
+  installCertificates,
+  parseKeychainList,
+} from './install/keychain.ts';
+export {
   checkProfile,
   coversBundleId,
   normalizeUdid,
