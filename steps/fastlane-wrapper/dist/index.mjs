@@ -12846,7 +12846,8 @@ function parseValue(spec, value, cwd) {
       } catch {
         return { error: `"${value}" is not a URL: use ${spec.schemes.map((s) => `${s}://\u2026`).join(" or ")}` };
       }
-      if (!spec.schemes.includes(scheme)) return { error: `"${value}" must start with ${spec.schemes.map((s) => `${s}://`).join(" or ")}` };
+      if (!spec.schemes.includes(scheme))
+        return { error: `"${value}" must start with ${spec.schemes.map((s) => `${s}://`).join(" or ")}` };
       return { value };
     }
     case "oneOf":
@@ -14536,7 +14537,9 @@ var connectionInputs = {
   api_key_path: input.string(),
   api_issuer: input.string(),
   session_expiry_warning_days: input.int({ min: 0, max: 30, default: 5 }),
-  build_url: input.url(["https", "http", "file"], { hint: "use the build URL, or file://<path> of a connection JSON" }),
+  build_url: input.url(["https", "http", "file"], {
+    hint: "use the build URL, or file://<path> of a connection JSON"
+  }),
   build_api_token: input.secret()
 };
 var appleIdInputs = {
