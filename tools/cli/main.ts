@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { runE2e } from '../lib/e2e.ts';
 import { TYPE_TAGS } from '../lib/rules.ts';
 import { UsageError } from '../lib/run-step.ts';
 import { audit } from './commands/audit.ts';
@@ -191,6 +192,33 @@ export async function main(argv: string[]): Promise<number> {
             version: args.version,
             dryRun: args['dry-run'],
             push: args.push,
+          }),
+        ),
+    )
+    .command(
+      'e2e [workflows..]',
+      'Run every test_* workflow of e2e/bitrise.yml with the Bitrise CLI, in file order',
+      (y) =>
+        y
+          .positional('workflows', { describe: 'Only these workflows', type: 'string', array: true })
+          .option('list', {
+            type: 'boolean',
+            default: false,
+            describe: 'Print the workflow ids, run nothing',
+          })
+          .option('keep-going', {
+            type: 'boolean',
+            default: false,
+            describe: 'Run all, even after a failure',
+          })
+          .example('$0 e2e', 'Run all test_* workflows, stop at the first failure')
+          .example('$0 e2e --list', 'Show which workflows would run'),
+      (args) =>
+        set(
+          runE2e({
+            only: args.workflows as string[] | undefined,
+            list: args.list,
+            keepGoing: args['keep-going'],
           }),
         ),
     )
