@@ -1,0 +1,145 @@
+import { dirname } from 'node:path';
+import {
+  type Command,
+  type FastlaneLauncher,
+  type InstallContext,
+  installBundle,
+  installFastlaneCommand,
+  readGemfileLock,
+  reportFastlaneVersion,
+} from '../../../common/fastlane/index.ts';
+import { resolveTool } from '../../../common/step/exec.ts';
+import { retry, type StepContext, StepError } from '../../../common/step/index.ts';
+import type { Config, FastlaneSetup } from './config.ts';
+
+/** Xcode's version decides the Transporter variables; then fastlane is made ready and reported. */
+export async function ensureDependencies(config: Config, ctx: StepContext): Promise<void> {
+  config.xcodeMajor = await xcodeMajorVersion(config, ctx);
+  const started = Date.now();
+  ctx.logger.info('Fastlane setup');
+  const { launcher, cwd } = await prepareFastlane(config.setup, config, ctx);
+  config.launcher = launcher;
+  config.fastlaneCwd = cwd;
+  await reportFastlaneVersion(launcher, installContext(config, ctx, cwd));
+  ctx.logger.print(`fastlane setup took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function installContext(config: Config, ctx: StepContext, cwd: string): InstallContext {
+  return { exec: ctx.exec, env: config.env, cwd, logger: ctx.logger };
+}
+
+/** `xcodebuild -version` → major version; undefined when there is no Xcode (Linux). */
+async function xcodeMajorVersion(config: Config, ctx: StepContext): Promise<number | undefined> {
+  ctx.logger.info('Xcode version');
+  if (!resolveTool('xcodebuild', config.env['PATH'])) {
+    ctx.logger.warn(
+      'xcodebuild not found, so this is not a macOS machine with Xcode: the Transporter settings for Xcode older than 14 are not applied, and deliver will need Xcode to upload',
+    );
+    return undefined;
+  }
+  let stdout: string;
+  try {
+    ({ stdout } = await ctx.exec('xcodebuild', ['-version'], { env: config.env, cwd: ctx.cwd }));
+  } catch (err) {
+    throw new StepError('Failed to get the Xcode version', {
+      cause: err,
+      hint: 'check the selected Xcode with `xcode-select -p` and `xcodebuild -version`',
+    });
+  }
+  const match = /Xcode (\d+)(\.\d+)*/.exec(stdout);
+  if (!match)
+    throw new StepError(
+      `Failed to get the Xcode version: unexpected xcodebuild -version output "${stdout.trim()}"`,
+    );
+  return Number(match[1]);
+}
+
+async function prepareFastlane(
+  setup: FastlaneSetup,
+  config: Config,
+  ctx: StepContext,
+): Promise<{ launcher: FastlaneLauncher; cwd: string }> {
+  switch (setup.kind) {
+    case 'gem': {
+      const what = setup.prerelease
+        ? 'the latest prerelease fastlane'
+        : setup.version
+          ? `fastlane ${setup.version}`
+          : 'the latest fastlane';
+      ctx.logger.print(`fastlane version defined: ${config.inputs.fastlane_version}, installing ${what}`);
+      const command = installFastlaneCommand(setup.version, config.env);
+      if (setup.prerelease) command.args.push('--prerelease');
+      await installGem(command, config, ctx);
+      await rehash(config, ctx);
+      const launcher: FastlaneLauncher = setup.version
+        ? { kind: 'gem-version', version: setup.version }
+        : { kind: 'installed' };
+      return { launcher, cwd: ctx.cwd };
+    }
+    case 'gemfile': {
+      const dir = dirname(setup.gemfile);
+      const install = installContext(config, ctx, dir);
+      const gemfileEnv = { ...config.env, BUNDLE_GEMFILE: setup.gemfile };
+      let lock = readGemfileLock(dir);
+      let justInstalled = false;
+      if (!lock) {
+        ctx.logger.print(`No Gemfile.lock or gems.locked next to ${setup.gemfile}: running bundle install`);
+        await ctx.exec('bundle', ['install'], { env: gemfileEnv, cwd: dir });
+        justInstalled = true;
+        lock = readGemfileLock(dir);
+        if (!lock)
+          throw new StepError("gem lockfile still not exist, even after 'bundle install' was called", {
+            hint: `commit the Gemfile.lock of ${setup.gemfile}`,
+          });
+      }
+      if (!lock.fastlaneVersion) {
+        ctx.logger.print(`${lock.path} does not lock fastlane: using the installed fastlane`);
+        return { launcher: { kind: 'installed' }, cwd: ctx.cwd };
+      }
+      ctx.logger.print(
+        `${lock.path}: fastlane ${lock.fastlaneVersion}, bundler ${lock.bundlerVersion ?? 'not recorded'}`,
+      );
+      const launcher: FastlaneLauncher = {
+        kind: 'bundler',
+        bundlerVersion: lock.bundlerVersion,
+        gemfile: setup.gemfile,
+      };
+      if (!justInstalled) await installBundle(launcher, install);
+      return { launcher, cwd: dir };
+    }
+    case 'installed':
+      ctx.logger.print('Using the installed fastlane');
+      return { launcher: { kind: 'installed' }, cwd: ctx.cwd };
+  }
+}
+
+/** rubygems.org fails now and then; upstream retries the install too (retry.Times(2)). */
+async function installGem(command: Command, config: Config, ctx: StepContext): Promise<void> {
+  await retry(() => ctx.exec(command.tool, command.args, { env: config.env, cwd: ctx.cwd }), {
+    attempts: 3,
+    baseDelayMs: 5000,
+    maxDelayMs: 30_000,
+    jitter: 0.2,
+    what: 'Installing fastlane',
+    logger: ctx.logger,
+    classify: () => ({ retry: true }),
+  });
+}
+
+/** rbenv and asdf find new gem executables only after a rehash (SU1 rubycommand). */
+async function rehash(config: Config, ctx: StepContext): Promise<void> {
+  const ruby = resolveTool('ruby', config.env['PATH']) ?? '';
+  const command: Command | undefined = ruby.includes('/.rbenv/')
+    ? { tool: 'rbenv', args: ['rehash'] }
+    : ruby.includes('/.asdf/')
+      ? { tool: 'asdf', args: ['reshim', 'ruby'] }
+      : undefined;
+  if (!command) return;
+  try {
+    await ctx.exec(command.tool, command.args, { env: config.env, cwd: ctx.cwd });
+  } catch (err) {
+    ctx.logger.warn(
+      `${command.tool} ${command.args.join(' ')} failed (${(err as Error).message}); continuing`,
+    );
+  }
+}

@@ -1,0 +1,143 @@
+import { chmodSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { childEnvWithAuth, writeApiKeyJson } from '../../../common/apple/index.ts';
+import { type Command, fastlaneCommand, launcherEnv } from '../../../common/fastlane/index.ts';
+import {
+  type Env,
+  ExecError,
+  formatCommand,
+  type StepContext,
+  StepError,
+} from '../../../common/step/index.ts';
+import type { Config } from './config.ts';
+
+export interface Result {
+  uploaded: boolean;
+}
+
+/** The Transporter variables by Xcode version (DL PR #126: fastlane uses altool from Xcode 14). */
+export function transporterEnv(config: Config, ctx: StepContext): Record<string, string> {
+  const params = config.inputs.itms_upload_parameters;
+  if (config.xcodeMajor === undefined) {
+    if (params)
+      ctx.logger.warn('itms_upload_parameters is not used: the Xcode version is unknown (no xcodebuild)');
+    return {};
+  }
+  if (config.xcodeMajor >= 14) {
+    if (params)
+      ctx.logger.warn(
+        `itms_upload_parameters is not used with Xcode ${config.xcodeMajor}: fastlane uploads with altool from Xcode 14 on`,
+      );
+    return {};
+  }
+  return {
+    ITMSTRANSPORTER_FORCE_ITMS_PACKAGE_UPLOAD: 'true',
+    ...(params ? { DELIVER_ITMSTRANSPORTER_ADDITIONAL_UPLOAD_PARAMETERS: params } : {}),
+  };
+}
+
+/** The credential variables of deliver (DL `fastlane.go`); the Apple ID goes as `--username`. */
+function authEnv(config: Config): Record<string, string> {
+  const credentials = config.credentials;
+  if (credentials.kind !== 'apple_id') return {};
+  const env: Record<string, string> = { SPACESHIP_SKIP_2FA_UPGRADE: '1' };
+  if (!credentials.password.isEmpty) env['DELIVER_PASSWORD'] = credentials.password.reveal();
+  if (!credentials.session.isEmpty) env['FASTLANE_SESSION'] = credentials.session.reveal();
+  if (!credentials.appSpecificPassword.isEmpty)
+    env['FASTLANE_APPLE_APPLICATION_SPECIFIC_PASSWORD'] = credentials.appSpecificPassword.reveal();
+  return env;
+}
+
+function authArgs(config: Config, ctx: StepContext): string[] {
+  const credentials = config.credentials;
+  if (credentials.kind === 'apple_id') return ['--username', credentials.username];
+  const path = writeApiKeyJson(credentials, ctx.cleanups);
+  return ['--api_key_path', path, '--precheck_include_in_app_purchases', 'false'];
+}
+
+/** deliver gets a copy in a private temp dir (as upstream); the original path if copying fails. */
+function copyArtifact(config: Config, ctx: StepContext): string {
+  const { artifact } = config;
+  try {
+    const target = join(ctx.cleanups.tempDir('ipaOrPkg'), `tmp.${artifact.kind}`);
+    copyFileSync(artifact.path, target);
+    chmodSync(target, 0o600);
+    return target;
+  } catch (err) {
+    ctx.logger.warn(
+      `Could not copy ${artifact.path} to a temp dir (${(err as Error).message}): uploading it in place`,
+    );
+    return artifact.path;
+  }
+}
+
+/** `deliver <auth> <app> [team] --ipa|--pkg <file> [skips] --force [--submit_for_review] --platform <p> <options>` */
+export function deliverArgs(config: Config, auth: string[], file: string): string[] {
+  const { inputs } = config;
+  return [
+    'deliver',
+    ...auth,
+    ...config.appArgs,
+    ...config.teamArgs,
+    config.artifact.kind === 'ipa' ? '--ipa' : '--pkg',
+    file,
+    ...(inputs.skip_screenshots ? ['--skip_screenshots'] : []),
+    ...(inputs.skip_metadata ? ['--skip_metadata'] : []),
+    ...(inputs.skip_app_version_update ? ['--skip_app_version_update'] : []),
+    '--force',
+    ...(inputs.submit_for_review ? ['--submit_for_review'] : []),
+    '--platform',
+    inputs.platform,
+    ...config.extraArgs,
+  ];
+}
+
+export async function run(config: Config, ctx: StepContext): Promise<Result> {
+  ctx.logger.info(config.inputs.dry_run ? 'Deploy (dry run)' : 'Deploy');
+  const file = copyArtifact(config, ctx);
+  const command: Command = fastlaneCommand(config.launcher, deliverArgs(config, authArgs(config, ctx), file));
+  const auth = authEnv(config);
+  const transporter = transporterEnv(config, ctx);
+  const env: Env = {
+    ...childEnvWithAuth(config.env, auth, ctx.logger),
+    ...transporter,
+    ...launcherEnv(config.launcher),
+  };
+  const setKeys = [
+    ...Object.keys(auth),
+    ...Object.keys(transporter),
+    ...Object.keys(launcherEnv(config.launcher)),
+  ];
+  if (setKeys.length > 0) ctx.logger.print(`deliver environment: ${setKeys.join(', ')}`);
+
+  if (config.inputs.dry_run) {
+    ctx.logger.print(`$ ${formatCommand(command.tool, command.args)}`);
+    ctx.logger.print(`(in ${config.fastlaneCwd})`);
+    ctx.logger.done(
+      'Dry run: nothing was uploaded. The command above is what a run with dry_run: "no" starts.',
+    );
+    return { uploaded: false };
+  }
+
+  try {
+    await ctx.exec(command.tool, command.args, { env, cwd: config.fastlaneCwd });
+  } catch (err) {
+    if (!(err instanceof ExecError)) throw err;
+    ctx.logger.print();
+    ctx.logger.error('Deploy failed');
+    if (config.launcher.kind === 'bundler') {
+      ctx.logger.warn(
+        'fastlane may be too old for the current App Store Connect: update it in the Gemfile.lock (`bundle update fastlane`), or set fastlane_version to latest to try the latest prerelease',
+      );
+    } else if (config.inputs.fastlane_version !== 'latest') {
+      ctx.logger.warn(
+        'fastlane may be too old for the current App Store Connect: to use the latest prerelease version of fastlane, set the fastlane_version input to latest',
+      );
+    }
+    throw new StepError(`Deploy failed, error: ${err.message}`);
+  }
+  ctx.logger.done(
+    `Success: ${config.artifact.kind === 'ipa' ? 'the IPA' : 'the PKG'} is uploaded to App Store Connect`,
+  );
+  return { uploaded: true };
+}
