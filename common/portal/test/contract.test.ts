@@ -42,8 +42,15 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     expect(found?.attributes.identifier).toBe('io.bitrise.app');
     expect(await client.findBundleId('io.bitrise')).toBeUndefined();
 
-    const created = await client.createBundleId({ identifier: 'io.bitrise.new', name: 'Bitrise io bitrise new' });
-    expect(created.attributes).toMatchObject({ identifier: 'io.bitrise.new', platform: 'IOS', seedId: sim.teams[0]!.teamId });
+    const created = await client.createBundleId({
+      identifier: 'io.bitrise.new',
+      name: 'Bitrise io bitrise new',
+    });
+    expect(created.attributes).toMatchObject({
+      identifier: 'io.bitrise.new',
+      platform: 'IOS',
+      seedId: sim.teams[0]!.teamId,
+    });
     expect(sim.state.bundleIds.map((b) => b.identifier)).toContain('io.bitrise.new');
     expect((await client.findBundleId('io.bitrise.new'))?.id).toBe(created.id);
 
@@ -63,20 +70,21 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
       seed: { bundleIds: [{ identifier: 'io.bitrise.app', capabilities: ['IN_APP_PURCHASE'] }] },
     });
     const bundleId = (await client.findBundleId('io.bitrise.app'))!;
-    expect((await client.listBundleIdCapabilities(bundleId)).map((c) => c.attributes.capabilityType)).toEqual([
-      'IN_APP_PURCHASE',
-    ]);
+    expect((await client.listBundleIdCapabilities(bundleId)).map((c) => c.attributes.capabilityType)).toEqual(
+      ['IN_APP_PURCHASE'],
+    );
     const enabled = await client.enableCapability(bundleId.id, 'DATA_PROTECTION', [
       { key: 'DATA_PROTECTION_PERMISSION_LEVEL', options: [{ key: 'COMPLETE_PROTECTION', enabled: true }] },
     ]);
     expect(enabled.attributes.capabilityType).toBe('DATA_PROTECTION');
-    expect((await client.listBundleIdCapabilities(bundleId)).map((c) => c.attributes.capabilityType)).toEqual([
-      'IN_APP_PURCHASE',
-      'DATA_PROTECTION',
-    ]);
+    expect((await client.listBundleIdCapabilities(bundleId)).map((c) => c.attributes.capabilityType)).toEqual(
+      ['IN_APP_PURCHASE', 'DATA_PROTECTION'],
+    );
     const capabilityPost = apiRequests(sim).find((e) => e.path === '/v1/bundleIdCapabilities');
     expect(capabilityPost).toMatchObject({ method: 'POST', status: 201 });
-    expect(apiRequests(sim).filter((e) => e.path === `/v1/bundleIds/${bundleId.id}/bundleIdCapabilities`)).toHaveLength(2);
+    expect(
+      apiRequests(sim).filter((e) => e.path === `/v1/bundleIds/${bundleId.id}/bundleIdCapabilities`),
+    ).toHaveLength(2);
     expectTransport(sim);
   });
 
@@ -95,7 +103,9 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     expect(await client.findCertificateBySerial('123456')).toBeUndefined();
     const distribution = await client.listCertificates(['DISTRIBUTION', 'IOS_DISTRIBUTION']);
     expect(distribution.map((c) => c.attributes.serialNumber)).toEqual(['7766554433221100']);
-    expect(Buffer.from(distribution[0]!.attributes.certificateContent!, 'base64')).toEqual(sim.state.certificates[1]!.der);
+    expect(Buffer.from(distribution[0]!.attributes.certificateContent!, 'base64')).toEqual(
+      sim.state.certificates[1]!.der,
+    );
     expect(apiRequests(sim)[0]!.query).toEqual({ 'filter[serialNumber]': 'a1b2c3d4e5f6071', limit: '200' });
     expect(apiRequests(sim).at(-1)!.query['filter[certificateType]']).toBe('DISTRIBUTION,IOS_DISTRIBUTION');
     expectTransport(sim);
@@ -105,11 +115,15 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     const { sim, client } = await start({
       seed: { devices: [{ udid: UDID_A }, { udid: UDID_B, status: 'DISABLED' }] },
     });
-    expect((await client.listDevices({ platform: 'IOS', status: 'ENABLED' })).map((d) => d.attributes.udid)).toEqual([
-      UDID_A,
-    ]);
+    expect(
+      (await client.listDevices({ platform: 'IOS', status: 'ENABLED' })).map((d) => d.attributes.udid),
+    ).toEqual([UDID_A]);
     const registered = await client.registerDevice({ udid: UDID_NEW });
-    expect(registered.attributes).toMatchObject({ udid: UDID_NEW, name: 'Bitrise test device', platform: 'IOS' });
+    expect(registered.attributes).toMatchObject({
+      udid: UDID_NEW,
+      name: 'Bitrise test device',
+      platform: 'IOS',
+    });
 
     const duplicate = await client.registerDevice({ udid: UDID_A.toLowerCase() }).catch((e: unknown) => e);
     expect(duplicate).toBeInstanceOf(DeviceRegistrationError);
@@ -119,7 +133,10 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
 
     const posts = apiRequests(sim).filter((e) => e.method === 'POST');
     expect(posts.map((e) => e.status)).toEqual([201, 409, 409]);
-    expect(apiRequests(sim)[0]!.query).toMatchObject({ 'filter[platform]': 'IOS', 'filter[status]': 'ENABLED' });
+    expect(apiRequests(sim)[0]!.query).toMatchObject({
+      'filter[platform]': 'IOS',
+      'filter[status]': 'ENABLED',
+    });
     expectTransport(sim);
   });
 
@@ -170,7 +187,11 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
 
   it('omits devices for App Store profiles', async () => {
     const { sim, client } = await start({
-      seed: { certificates: [{ certificateType: 'DISTRIBUTION' }], devices: [{ udid: UDID_A }], bundleIds: [{ identifier: 'io.bitrise.app' }] },
+      seed: {
+        certificates: [{ certificateType: 'DISTRIBUTION' }],
+        devices: [{ udid: UDID_A }],
+        bundleIds: [{ identifier: 'io.bitrise.app' }],
+      },
     });
     const profile = await client.createProfile({
       name: 'Bitrise iOS app-store - (io.bitrise.app)',
@@ -190,7 +211,9 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     const { sim, client } = await start({
       seed: {
         certificates: [{}],
-        profiles: [{ name: 'Old profile', profileType: 'IOS_APP_DEVELOPMENT', bundleIdentifier: 'io.bitrise.app' }],
+        profiles: [
+          { name: 'Old profile', profileType: 'IOS_APP_DEVELOPMENT', bundleIdentifier: 'io.bitrise.app' },
+        ],
       },
     });
     const profile = (await client.findProfile('Old profile', 'IOS_APP_DEVELOPMENT'))!;
@@ -212,7 +235,9 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     const { sim, client } = await start({
       seed: {
         certificates: [{}],
-        profiles: [{ name, profileType: 'IOS_APP_DEVELOPMENT', bundleIdentifier: 'io.bitrise.app', expired: true }],
+        profiles: [
+          { name, profileType: 'IOS_APP_DEVELOPMENT', bundleIdentifier: 'io.bitrise.app', expired: true },
+        ],
       },
     });
     const expired = sim.state.profiles[0]!;
@@ -238,7 +263,10 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
 
   it('follows links.next as given until the last page', async () => {
     const udids = Array.from({ length: 5 }, (_, i) => `0000810${i}-000A1B2C3D4E5F60`);
-    const { sim, client } = await start({ pageSizeCap: 2, seed: { devices: udids.map((udid) => ({ udid })) } });
+    const { sim, client } = await start({
+      pageSizeCap: 2,
+      seed: { devices: udids.map((udid) => ({ udid })) },
+    });
     expect((await client.listDevices({ platform: 'IOS' })).map((d) => d.attributes.udid)).toEqual(udids);
     const pages = apiRequests(sim);
     expect(pages).toHaveLength(3);
@@ -251,20 +279,31 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
 
   it('falls back to sorting both ways when Apple rejects its own cursor', async () => {
     const udids = Array.from({ length: 3 }, (_, i) => `0000810${i}-000A1B2C3D4E5F60`);
-    const { sim, client, output } = await start({ pageSizeCap: 2, seed: { devices: udids.map((udid) => ({ udid })) } });
+    const { sim, client, output } = await start({
+      pageSizeCap: 2,
+      seed: { devices: udids.map((udid) => ({ udid })) },
+    });
     sim.faults.add({ path: '/v1/devices', fault: { kind: 'invalid-cursor' } });
     const devices = await client.listDevices();
     expect(devices.map((d) => d.attributes.udid).sort()).toEqual([...udids].sort());
     const log = apiRequests(sim);
     expect(log.map((e) => e.status)).toEqual([200, 400, 200, 200]);
-    expect(log.slice(2).map((e) => e.query.sort).sort()).toEqual(['-id', 'id']);
+    expect(
+      log
+        .slice(2)
+        .map((e) => e.query.sort)
+        .sort(),
+    ).toEqual(['-id', 'id']);
     expect(output()).toContain('rejected its own paging cursor');
     expect(sim.faults.pending()).toEqual([]);
   });
 
   it('warns when the sort fallback cannot reach every item', async () => {
     const udids = Array.from({ length: 5 }, (_, i) => `0000810${i}-000A1B2C3D4E5F60`);
-    const { sim, client, output } = await start({ pageSizeCap: 2, seed: { devices: udids.map((udid) => ({ udid })) } });
+    const { sim, client, output } = await start({
+      pageSizeCap: 2,
+      seed: { devices: udids.map((udid) => ({ udid })) },
+    });
     sim.faults.add({ path: '/v1/devices', fault: { kind: 'invalid-cursor' } });
     expect(await client.listDevices()).toHaveLength(4);
     expect(output()).toContain('Only 4 of 5 items');

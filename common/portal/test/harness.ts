@@ -1,9 +1,9 @@
-import { Logger, Redactor, Secret } from '../../step/index.ts';
 import {
   type PortalSimulator,
   type PortalSimulatorOptions,
   startPortalSimulator,
 } from '../../../e2e/simulators/portal/index.ts';
+import { Logger, Redactor, Secret } from '../../step/index.ts';
 import { createPortalClient, type PortalClient, type PortalClientOptions } from '../index.ts';
 
 export type TransportKind = 'api_key' | 'apple_id';
@@ -61,7 +61,10 @@ export async function connect(
   return { client, output, waits };
 }
 
-export async function startHarness(kind: TransportKind, options: PortalSimulatorOptions = {}): Promise<Harness> {
+export async function startHarness(
+  kind: TransportKind,
+  options: PortalSimulatorOptions = {},
+): Promise<Harness> {
   const sim = await startPortalSimulator(options);
   const { client, output, waits } = await connect(sim, kind);
   return { sim, client, output, waits };

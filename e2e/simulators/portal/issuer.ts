@@ -14,15 +14,20 @@ interface SigningMaterial {
 
 let material: SigningMaterial | undefined;
 
+// Never used for TLS, so small keys are fine: node-forge signs in JavaScript, and every
+// certificate and profile the simulator issues costs one signature.
+const BITS = 1024;
+
 function signing(): SigningMaterial {
   if (!material) {
-    const wwdr = createCa('Simulated Apple Worldwide Developer Relations Certification Authority');
+    const wwdr = createCa('Simulated Apple Worldwide Developer Relations Certification Authority', BITS);
     const signer = issueCertificate(wwdr, {
+      bits: BITS,
       subject: [{ name: 'commonName', value: 'Simulated iPhone OS Provisioning Profile Signing' }],
     });
     material = {
       wwdr,
-      developerKeys: generateRsaKeyPair(),
+      developerKeys: generateRsaKeyPair(BITS),
       profileSigner: { cert: signer.cert, key: signer.key! },
     };
   }

@@ -27,6 +27,7 @@ export interface PortalRequestLogEntry {
   path: string;
   /** The effective query (for Apple ID reads: URL plus the body's urlEncodedQueryParams). */
   query: Record<string, string>;
+  /** 0 while unanswered; -1 when the connection was reset by a fault. */
   status: number;
   /** Apple ID: the team the request acted for. */
   teamId?: string;
@@ -91,10 +92,11 @@ export function createHandler(config: ServerConfig) {
       status: 0,
     };
     if (cookies.size) entry.cookieNames = [...cookies.keys()];
+    // Logged on arrival (status 0 until answered), so requests a client gave up on are visible too.
+    config.requestLog.push(entry);
 
     const send = (reply: Reply) => {
       entry.status = reply.status;
-      config.requestLog.push(entry);
       rateRemaining = Math.max(0, rateRemaining - 1);
       res.writeHead(reply.status, {
         ...reply.headers,
@@ -167,7 +169,6 @@ export function createHandler(config: ServerConfig) {
       entry.fault = describeFault(fault);
       if (fault.kind === 'reset') {
         entry.status = -1;
-        config.requestLog.push(entry);
         req.socket.destroy();
         return;
       }

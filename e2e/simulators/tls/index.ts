@@ -44,6 +44,8 @@ export interface IssueOptions {
   notAfter?: Date;
   extensions?: object[];
   publicKey?: forge.pki.rsa.PublicKey;
+  /** Size of the key generated when no `publicKey` is given. */
+  bits?: number;
 }
 
 /** Issues a certificate signed by `issuer`, or self-signed when `issuer` is undefined. */
@@ -51,7 +53,7 @@ export function issueCertificate(
   issuer: Issuer | undefined,
   options: IssueOptions,
 ): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey | undefined } {
-  const own = options.publicKey ? undefined : generateRsaKeyPair();
+  const own = options.publicKey ? undefined : generateRsaKeyPair(options.bits);
   const cert = forge.pki.createCertificate();
   cert.publicKey = options.publicKey ?? own!.publicKey;
   cert.serialNumber = options.serialHex ?? randomSerialHex();
@@ -65,8 +67,9 @@ export function issueCertificate(
   return { cert, key: own?.privateKey };
 }
 
-export function createCa(commonName: string): Issuer {
+export function createCa(commonName: string, bits = 2048): Issuer {
   const { cert, key } = issueCertificate(undefined, {
+    bits,
     subject: [
       { name: 'commonName', value: commonName },
       { name: 'organizationName', value: 'bitrise-apple-steps tests' },
