@@ -18,8 +18,12 @@ const BOOL_WORDS = new Set(['yes', 'no', 'true', 'false']);
 
 /** step.yml is the source of truth for inputs; each Step's schema in code must agree with it. */
 describe.each(stepIds)('%s: input schema agrees with step.yml', (stepId) => {
-  const stepYml = parse(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as { inputs?: StepYmlItem[] };
-  const items = new Map((stepYml.inputs ?? []).map((item) => [Object.keys(item).find((k) => k !== 'opts')!, item]));
+  const stepYml = parse(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as {
+    inputs?: StepYmlItem[];
+  };
+  const items = new Map(
+    (stepYml.inputs ?? []).map((item) => [Object.keys(item).find((k) => k !== 'opts')!, item]),
+  );
 
   it('declares the same input keys', async () => {
     const { inputs } = (await import(`../steps/${stepId}/src/inputs.ts`)) as { inputs: InputSchema };
@@ -32,9 +36,11 @@ describe.each(stepIds)('%s: input schema agrees with step.yml', (stepId) => {
       const opts = items.get(key)?.opts ?? {};
       expect({ key, required: spec.required === true }).toEqual({ key, required: opts.is_required === true });
       expect({ key, sensitive: isSensitive(spec) }).toEqual({ key, sensitive: opts.is_sensitive === true });
-      if (spec.kind === 'oneOf') expect({ key, options: opts.value_options }).toEqual({ key, options: [...spec.options] });
+      if (spec.kind === 'oneOf')
+        expect({ key, options: opts.value_options }).toEqual({ key, options: [...spec.options] });
       else if (spec.kind === 'bool') {
-        for (const option of opts.value_options ?? []) expect({ key, option, isBool: BOOL_WORDS.has(option) }).toEqual({ key, option, isBool: true });
+        for (const option of opts.value_options ?? [])
+          expect({ key, option, isBool: BOOL_WORDS.has(option) }).toEqual({ key, option, isBool: true });
       } else expect({ key, options: opts.value_options }).toEqual({ key, options: undefined });
       const value = items.get(key)![key];
       if (spec.kind === 'int' && value !== null && value !== undefined && !String(value).startsWith('$')) {
