@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import xcode from 'xcode';
-import { forceManualSigning, forceManualSigningText } from '../index.ts';
+import { analyzeProject, forceManualSigning, forceManualSigningText } from '../index.ts';
 import { FIXTURES, lineDiff } from './support/files.ts';
 
 const RN_PBXPROJ = join(FIXTURES, 'react-native-template/ios/HelloWorld.xcodeproj/project.pbxproj');
@@ -168,6 +168,56 @@ describe('forceManualSigningText edge cases', () => {
       expect(
         readFileSync(join(project, 'project.pbxproj'), 'utf8').match(/CODE_SIGN_STYLE = Manual;/g),
       ).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('analyze, force manual signing, analyze again (Sample fixture)', () => {
+  it('switches every signed target, UITests in all configurations, and the project still analyses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sample-'));
+    try {
+      cpSync(join(FIXTURES, 'sample'), dir, { recursive: true });
+      const projectPath = join(dir, 'Sample.xcodeproj');
+      const before = analyzeProject({ projectPath, scheme: 'Sample', signUITestTargets: true });
+      expect(before.xcodeManagedSigning).toBe(true);
+      const original = readFileSync(before.pbxprojPath, 'utf8');
+      forceManualSigning(
+        projectPath,
+        before.targets.map((t) => ({
+          target: t.name,
+          configurations: t.isUITest ? t.configurations : [before.configuration],
+          sdk: t.platform === 'watchOS' ? 'watchos*' : 'iphoneos*',
+          ...assets,
+          teamId: 'ZZZZZ99999',
+        })),
+      );
+      const after = analyzeProject({ projectPath, scheme: 'Sample', signUITestTargets: true });
+      for (const target of after.targets) {
+        expect([target.name, target.codeSignStyle, target.teamId, target.codeSignIdentity]).toEqual([
+          target.name,
+          'Manual',
+          'ZZZZZ99999',
+          assets.codeSignIdentity,
+        ]);
+        expect(target.buildSettings.get('PROVISIONING_PROFILE')).toBe(assets.profileUuid);
+      }
+      expect(after.targets.map((t) => t.bundleId)).toEqual(before.targets.map((t) => t.bundleId));
+      const diff = lineDiff(original, readFileSync(before.pbxprojPath, 'utf8'));
+      // Only signing keys changed: nothing removed but the Automatic style and the old team.
+      expect(diff.removed).toEqual([
+        '\t\t\t\t\t\tDevelopmentTeam = 0123456789;',
+        '\t\t\t\t\t\tProvisioningStyle = Automatic;',
+      ]);
+      expect(
+        diff.added.every(
+          (line) =>
+            /^\t+("?(CODE_SIGN_IDENTITY|CODE_SIGN_STYLE|DEVELOPMENT_TEAM|PROVISIONING_PROFILE(_SPECIFIER)?)(\[sdk=[a-z]+\*\])?"?|DevelopmentTeam|ProvisioningStyle|[0-9A-F]{24}) = /.test(
+              line,
+            ) || /^\t+};$/.test(line),
+        ),
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
