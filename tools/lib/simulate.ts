@@ -33,7 +33,7 @@ export function onPath(tool: string, path = process.env['PATH'] ?? ''): boolean 
 }
 
 /**
- * Starts the embedded simulators and links recording stand-ins for the missing tools into a
+ * Starts the embedded simulators and puts recording stand-ins for the macOS-only tools into a
  * private bin folder (the stand-ins folder itself also holds an envman, which must not shadow
  * the real one).
  */
@@ -44,7 +44,9 @@ export async function startSimulation(options: {
 }): Promise<Simulation> {
   const root = options.root ?? REPO_ROOT;
   const binDir = mkdtempSync(join(tmpdir(), 'steps-stand-ins-'));
-  const missing = STAND_IN_TOOLS.filter((tool) => !onPath(tool, options.path ?? process.env['PATH']));
+  // All five, even where one is installed: a simulated run must not install gems or touch
+  // keychains for real.
+  const missing = [...STAND_IN_TOOLS];
   // Wrappers, not symlinks: the stand-ins find record.mjs next to themselves via BASH_SOURCE.
   for (const tool of missing)
     writeFileSync(join(binDir, tool), `#!/usr/bin/env bash\nexec '${join(STAND_INS_DIR, tool)}' "$@"\n`, {
@@ -57,10 +59,10 @@ export async function startSimulation(options: {
 
   const simulators = await startSimulators();
   const notes = [...simulators.notes];
-  if (missing.length > 0)
-    notes.push(`recording stand-ins first on PATH for ${missing.join(', ')} (calls logged to ${standInLog})`);
-  const present = STAND_IN_TOOLS.filter((tool) => !missing.includes(tool));
-  if (present.length > 0) notes.push(`using the real ${present.join(', ')} found on PATH`);
+  const installed = missing.filter((tool) => onPath(tool, options.path ?? process.env['PATH']));
+  notes.push(
+    `recording stand-ins from e2e/stand-ins first on PATH for ${missing.join(', ')}${installed.length ? ` (shadowing the installed ${installed.join(', ')})` : ''}; calls are logged to ${standInLog}`,
+  );
   return {
     env: { ...simulators.env, STAND_IN_LOG: standInLog },
     pathDirs: [binDir],
