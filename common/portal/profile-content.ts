@@ -37,8 +37,15 @@ export function profilePlist(content: Buffer): string {
   } catch (err) {
     throw new Error(`the provisioning profile is not a CMS (PKCS#7) message: ${(err as Error).message}`);
   }
-  const oid = child(root, 0);
-  if (forge.asn1.derToOid(forge.util.createBuffer(oid.value as string)) !== SIGNED_DATA_OID) {
+  const oid = Array.isArray(root.value) ? root.value[0] : undefined;
+  if (
+    root.type !== forge.asn1.Type.SEQUENCE ||
+    oid?.type !== forge.asn1.Type.OID ||
+    typeof oid.value !== 'string'
+  ) {
+    throw new Error('the provisioning profile is not a CMS (PKCS#7) message');
+  }
+  if (forge.asn1.derToOid(forge.util.createBuffer(oid.value)) !== SIGNED_DATA_OID) {
     throw new Error('the provisioning profile is not CMS SignedData');
   }
   const signedData = child(child(root, 1), 0);
