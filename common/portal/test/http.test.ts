@@ -10,7 +10,7 @@ describe('createHttpClient test routing', () => {
   const tls = testTls(['api.appstoreconnect.apple.com', 'developer.apple.com']);
   let server: https.Server;
   let port = 0;
-  const seen: Array<{ host?: string; servername: string | false; path?: string }> = [];
+  const seen: Array<{ host?: string; servername: string | false | null; path?: string }> = [];
 
   beforeAll(async () => {
     server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
