@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PortalSimulator } from '../../../e2e/simulators/portal/index.ts';
-import { DeviceRegistrationError, ProfilesChangedError } from '../index.ts';
+import { DeviceRegistrationError, mapConcurrent, ProfilesChangedError } from '../index.ts';
 import { apiRequests, type Harness, startHarness, TRANSPORTS } from './harness.ts';
 
 const UDID_A = '00008030-001A0C3E0E92802E';
@@ -307,5 +307,23 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     sim.faults.add({ path: '/v1/devices', fault: { kind: 'invalid-cursor' } });
     expect(await client.listDevices()).toHaveLength(4);
     expect(output()).toContain('Only 4 of 5 items');
+  });
+
+  it('runs independent requests with bounded concurrency under per-request latency', async () => {
+    const { sim, client } = await start({
+      latencyMs: 100,
+      seed: { bundleIds: [{ identifier: 'io.bitrise.app' }] },
+    });
+    const bundleId = sim.state.bundleIds[0]!.id;
+    const types = ['PUSH_NOTIFICATIONS', 'APP_GROUPS', 'ICLOUD', 'HEALTHKIT', 'HOMEKIT', 'MAPS'] as const;
+    const enabled = await mapConcurrent(types, 3, (type) => client.enableCapability(bundleId, type));
+    expect(enabled.map((c) => c.attributes.capabilityType)).toEqual([...types]);
+    const posts = apiRequests(sim).filter((e) => e.path === '/v1/bundleIdCapabilities');
+    const peak = Math.max(
+      ...posts.map((p) => posts.filter((q) => q.at <= p.at && q.answeredAt! > p.at).length),
+    );
+    expect(peak).toBeLessThanOrEqual(3);
+    // Concurrency happened at all (a sequential client would peak at 1).
+    expect(peak).toBeGreaterThanOrEqual(2);
   });
 });

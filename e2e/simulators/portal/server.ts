@@ -16,7 +16,9 @@ const LIST_TEAMS_PATH = '/services-account/QH65B2/account/listTeams.action';
 export type PortalTransport = 'api_key' | 'apple_id' | 'unknown';
 
 export interface PortalRequestLogEntry {
+  /** When the request arrived and when it was answered (ms since the epoch). */
   at: number;
+  answeredAt?: number;
   transport: PortalTransport;
   host: string;
   /** The method on the wire (POST for every Apple ID request). */
@@ -97,6 +99,7 @@ export function createHandler(config: ServerConfig) {
 
     const send = (reply: Reply) => {
       entry.status = reply.status;
+      entry.answeredAt = Date.now();
       rateRemaining = Math.max(0, rateRemaining - 1);
       res.writeHead(reply.status, {
         ...reply.headers,
