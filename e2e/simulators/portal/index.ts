@@ -1,3 +1,19 @@
+/**
+ * The simulated Apple Developer Portal: one in-memory HTTPS server on 127.0.0.1 that answers for
+ * api.appstoreconnect.apple.com, api.enterprise.developer.apple.com (JWT) and
+ * developer.apple.com/services-account (Apple ID session), with a throwaway CA.
+ *
+ * ```ts
+ * const sim = await startPortalSimulator({ seed: { certificates: [{ serialHex: '1A2B' }], devices: [{ udid }] } });
+ * const env = { ...sim.hostMapEnv }; // routes Apple's hosts here, trusts the CA
+ * sim.faults.add({ path: '/v1/devices', times: 2, fault: { kind: 'status', status: 503 } });
+ * // … run the client with `env` and sim.apiKey or sim.sessionCookies …
+ * expect(sim.requestLog.map((e) => e.status)).toEqual([503, 503, 200]);
+ * expect(sim.schemaViolations).toEqual([]);
+ * await sim.close();
+ * ```
+ * By hand: `npx tsx e2e/simulators/portal/cli.ts`.
+ */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
