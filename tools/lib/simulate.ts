@@ -5,7 +5,13 @@ import { REPO_ROOT } from './repo.ts';
 import { startSimulators } from './simulators.ts';
 
 /** Tools the Steps call that a Linux dev machine lacks; recording stand-ins replace them. */
-export const STAND_IN_TOOLS = ['fastlane', 'bundle', 'gem', 'security', 'xcodebuild'] as const;
+export const STAND_IN_TOOLS = ['fastlane', 'bundle', 'gem', 'security', 'xcodebuild', 'sudo'] as const;
+
+/** What the stand-ins answer unless the caller's environment says otherwise (see record.mjs). */
+export const STAND_IN_DEFAULTS: Record<string, string> = {
+  STAND_IN_XCODEBUILD_STDOUT: 'Xcode 15.4\nBuild version 15F31d',
+  STAND_IN_FASTLANE_STDOUT: 'fastlane 2.228.0',
+};
 export const STAND_INS_DIR = join(REPO_ROOT, 'e2e', 'stand-ins');
 
 export interface Simulation {
@@ -41,6 +47,8 @@ export async function startSimulation(options: {
   id: string;
   root?: string;
   path?: string;
+  /** The caller's environment, for the stand-in defaults it already sets. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<Simulation> {
   const root = options.root ?? REPO_ROOT;
   const binDir = mkdtempSync(join(tmpdir(), 'steps-stand-ins-'));
@@ -63,8 +71,12 @@ export async function startSimulation(options: {
   notes.push(
     `recording stand-ins from e2e/stand-ins first on PATH for ${missing.join(', ')}${installed.length ? ` (shadowing the installed ${installed.join(', ')})` : ''}; calls are logged to ${standInLog}`,
   );
+  const callerEnv = options.env ?? process.env;
+  const defaults = Object.fromEntries(
+    Object.entries(STAND_IN_DEFAULTS).filter(([key]) => callerEnv[key] === undefined),
+  );
   return {
-    env: { ...simulators.env, STAND_IN_LOG: standInLog },
+    env: { ...defaults, ...simulators.env, STAND_IN_LOG: standInLog },
     pathDirs: [binDir],
     notes,
     async stop() {

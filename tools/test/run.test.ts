@@ -105,7 +105,7 @@ describe('steps run', () => {
     const recordings = readRecordings(join(root, '_tmp', 'sample-step', 'stand-ins.jsonl'));
     expect(recordings.map((r) => [r.tool, r.argv])).toContainEqual(['fastlane', ['lanes']]);
     expect(out).toContain(
-      'recording stand-ins from e2e/stand-ins first on PATH for fastlane, bundle, gem, security, xcodebuild',
+      'recording stand-ins from e2e/stand-ins first on PATH for fastlane, bundle, gem, security, xcodebuild, sudo',
     );
     expect(out).toMatch(/Apple Developer Portal simulator at https:\/\/127\.0\.0\.1:\d+/);
     expect(stepOutput).toMatch(/host_map=\S*api\.appstoreconnect\.apple\.com=127\.0\.0\.1:\d+/);

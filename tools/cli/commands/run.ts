@@ -38,7 +38,12 @@ export async function runCommand(options: RunCommandOptions): Promise<RunStepRes
   if (options.envFile && !existsSync(options.envFile))
     throw new UsageError(`env file ${options.envFile} does not exist`);
   const simulation = options.simulate
-    ? await startSimulation({ id: options.id, root, path: (options.env ?? process.env)['PATH'] })
+    ? await startSimulation({
+        id: options.id,
+        root,
+        path: (options.env ?? process.env)['PATH'],
+        env: options.env,
+      })
     : undefined;
   try {
     if (simulation) {
