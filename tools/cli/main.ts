@@ -4,6 +4,7 @@ import { runE2e } from '../lib/e2e.ts';
 import { TYPE_TAGS } from '../lib/rules.ts';
 import { UsageError } from '../lib/run-step.ts';
 import { audit } from './commands/audit.ts';
+import { connectionCommand } from './commands/connection.ts';
 import { newCommand } from './commands/new.ts';
 import { readme } from './commands/readme.ts';
 import { releaseCommand } from './commands/release.ts';
@@ -219,6 +220,40 @@ export async function main(argv: string[]): Promise<number> {
             only: args.workflows as string[] | undefined,
             list: args.list,
             keepGoing: args['keep-going'],
+          }),
+        ),
+    )
+    .command(
+      'connection',
+      'Test the connected Apple account of a build, like the "Test the connection" button on bitrise.io',
+      (y) =>
+        y
+          .option('build-url', {
+            type: 'string',
+            describe: 'The build URL, or file://<path> of a connection JSON [default: $BITRISE_BUILD_URL]',
+          })
+          .option('token', {
+            type: 'string',
+            describe: 'The build API token [default: $BITRISE_BUILD_API_TOKEN]',
+          })
+          .option('token-file', {
+            type: 'string',
+            describe: 'Read the token from this file (keeps it out of shell history)',
+          })
+          .example(
+            '$0 connection --build-url https://app.bitrise.io/build/<slug> --token-file token.txt',
+            'Test a build',
+          )
+          .example(
+            '$0 connection --build-url file://e2e/fixtures/connections/apple-id.json',
+            'Inspect a saved connection JSON',
+          ),
+      async (args) =>
+        set(
+          await connectionCommand({
+            buildUrl: args['build-url'],
+            token: args.token,
+            tokenFile: args['token-file'],
           }),
         ),
     )

@@ -8,7 +8,8 @@ describe('the steps package bin', () => {
     const help = execFileSync(process.execPath, [join(REPO_ROOT, 'tools', 'bin', 'steps.mjs'), '--help'], {
       encoding: 'utf8',
     });
-    for (const command of ['audit', 'readme']) expect(help).toContain(`steps ${command}`);
+    for (const command of ['audit', 'readme', 'run', 'new', 'release', 'e2e', 'connection'])
+      expect(help).toContain(`steps ${command}`);
     expect(help).toContain('Examples:');
   });
 });
