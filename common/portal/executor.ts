@@ -101,6 +101,8 @@ export class Executor {
           };
           this.transport.observe?.(response);
           const status = response.status;
+          const rateLimit = headerValue(response.headers['x-rate-limit']);
+          this.logger.debug(`${what}: ${status}${rateLimit ? ` (X-Rate-Limit: ${rateLimit})` : ''}`);
           if (status >= 200 && status < 300) return response;
 
           const error = new PortalApiError(method, url, status, errorEntries(response.body));

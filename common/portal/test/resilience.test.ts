@@ -38,7 +38,9 @@ describe.each(TRANSPORTS)('retries and errors over %s', (transport) => {
     expect(await harness.client.listDevices()).toHaveLength(1);
     expect(statuses(harness)).toEqual([429, 200]);
     expect(harness.waits).toEqual([7000]);
-    expect(harness.output()).toMatch(/X-Rate-Limit: user-hour-lim:3500;user-hour-rem:\d+;/);
+    expect(harness.output()).toMatch(
+      /attempt 1\/5 failed: GET \S+: 429 \(RATE_LIMIT_EXCEEDED\): rate limited \(X-Rate-Limit: user-hour-lim:3500;user-hour-rem:\d+;\); retrying in 7 s \(Retry-After\)/,
+    );
     expect(harness.output()).toContain('(Retry-After)');
   });
 
