@@ -135,7 +135,7 @@ export function planNewStep(
   const skeleton = join(templatesDir, 'skeleton');
   const files = new Map<string, string>();
   for (const file of listFiles(skeleton)) {
-    if (file === 'README.md') continue;
+    if (file === 'README.md.tmpl') continue;
     files.set(
       file.replace(/\.tmpl$/, ''),
       fill(readFileSync(join(skeleton, file), 'utf8'), values, templatesDir),
@@ -151,7 +151,10 @@ export function planNewStep(
     summary: answers.summary,
     configuration: configurationSection(stepYml.data),
   };
-  files.set('README.md', fill(readFileSync(join(skeleton, 'README.md'), 'utf8'), readmeValues, templatesDir));
+  files.set(
+    'README.md',
+    fill(readFileSync(join(skeleton, 'README.md.tmpl'), 'utf8'), readmeValues, templatesDir),
+  );
   return { id, dir: join(root, 'steps', id), files, workflow: `test_${id}` };
 }
 

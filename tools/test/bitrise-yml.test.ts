@@ -67,7 +67,10 @@ describe('steps e2e', () => {
       root,
       out,
       keepGoing: true,
-      run: (args) => (calls.push(args), args.at(-1) === 'test_a' ? 1 : 0),
+      run: (args) => {
+        calls.push(args);
+        return args.at(-1) === 'test_a' ? 1 : 0;
+      },
     });
     expect(code).toBe(1);
     expect(calls).toEqual([

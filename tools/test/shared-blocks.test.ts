@@ -8,15 +8,17 @@ import { envItems } from '../lib/step-yml.ts';
 const BLOCKS_DIR = join(REPO_ROOT, 'step.yml.templates', 'inputs');
 
 /** Each input entry of a YAML list (value + opts), keyed by input key; parsed as stepman does. */
-function entriesByKey(text: string): Map<string, unknown> {
-  const list = parse(text, { version: '1.1' }) as unknown;
+function entriesByKey(list: unknown): Map<string, unknown> {
   return new Map(envItems(list).map((item) => [item.key, { value: item.value ?? null, opts: item.opts }]));
 }
 
 const blocks = readdirSync(BLOCKS_DIR)
   .filter((f) => f.endsWith('.yml'))
   .sort()
-  .map((file) => ({ file, entries: entriesByKey(readFileSync(join(BLOCKS_DIR, file), 'utf8')) }));
+  .map((file) => ({
+    file,
+    entries: entriesByKey(parse(readFileSync(join(BLOCKS_DIR, file), 'utf8'), { version: '1.1' })),
+  }));
 
 describe('shared input blocks (step.yml.templates/inputs)', () => {
   it('exist and are non-empty', () => {
@@ -29,12 +31,12 @@ describe('shared input blocks (step.yml.templates/inputs)', () => {
     '%s carries every shared input it declares verbatim',
     (id) => {
       if (!steps.includes(id)) return;
-      const stepInputs = entriesByKey(
-        JSON.stringify(
-          (parse(readFileSync(join(REPO_ROOT, 'steps', id, 'step.yml'), 'utf8'), { version: '1.1' }) ?? {})
-            .inputs ?? [],
-        ),
-      );
+      const stepYml = parse(readFileSync(join(REPO_ROOT, 'steps', id, 'step.yml'), 'utf8'), {
+        version: '1.1',
+      }) as {
+        inputs?: unknown;
+      } | null;
+      const stepInputs = entriesByKey(stepYml?.inputs);
       for (const block of blocks) {
         for (const [key, expected] of block.entries) {
           if (!stepInputs.has(key)) continue;
