@@ -25158,38 +25158,6 @@ var appleIdInputs = {
   password: input.secret(),
   app_password: input.secret()
 };
-async function resolveCredentials(values, ctx, options) {
-  const connection2 = await loadConnection({
-    mode: values.connection,
-    buildUrl: values.build_url ?? "",
-    token: values.build_api_token,
-    env: ctx.env,
-    cwd: ctx.cwd,
-    logger: ctx.logger,
-    retryBaseDelayMs: options.retryBaseDelayMs
-  });
-  const credentials = await selectCredentials({
-    mode: values.connection,
-    connection: connection2,
-    inputs: {
-      appleId: options.appleId?.reveal().trim() ?? "",
-      password: values.password ?? new Secret(""),
-      appPassword: values.app_password ?? new Secret(""),
-      apiKeyPath: new Secret(values.api_key_path),
-      apiIssuer: values.api_issuer
-    },
-    inputNames: options.inputNames ?? DEFAULT_INPUT_NAMES,
-    sources: options.sources,
-    expiryPolicy: options.expiryPolicy,
-    warningDays: values.session_expiry_warning_days,
-    now: options.now,
-    env: ctx.env,
-    cwd: ctx.cwd,
-    logger: ctx.logger,
-    retryBaseDelayMs: options.retryBaseDelayMs
-  });
-  return { connection: connection2, credentials };
-}
 
 // steps/deploy-to-itunes-connect/src/artifact.ts
 import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, statSync as statSync3 } from "node:fs";
@@ -26042,11 +26010,32 @@ function reportArtifact(artifact, values, ctx) {
 async function selectCredentials2(values, ctx) {
   let credentials;
   try {
-    ({ credentials } = await resolveCredentials(values, ctx, {
-      appleId: values.itunescon_user,
+    const connection2 = await loadConnection({
+      mode: values.connection,
+      buildUrl: values.build_url ?? "",
+      token: values.build_api_token,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      logger: ctx.logger
+    });
+    redactor.add(connection2.appleId?.appleId);
+    credentials = await selectCredentials({
+      mode: values.connection,
+      connection: connection2,
+      inputs: {
+        appleId: values.itunescon_user.reveal().trim(),
+        password: values.password,
+        appPassword: values.app_password,
+        apiKeyPath: new Secret(values.api_key_path),
+        apiIssuer: values.api_issuer
+      },
       inputNames: INPUT_NAMES,
-      expiryPolicy: "fail"
-    }));
+      expiryPolicy: "fail",
+      warningDays: values.session_expiry_warning_days,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      logger: ctx.logger
+    });
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
     throw new StepError(`Could not configure Apple Service authentication: ${err.message}`);

@@ -17,6 +17,7 @@ import {
   API_KEY_PRIVATE_KEY_PEM,
   apiKeyConnection,
   appleIdConnection,
+  daysFromNow,
 } from '../../../e2e/fixtures/connections/index.ts';
 import { callsOf, connectionSecrets, leakedSecrets, runStepSh, type StepRun } from '../../../e2e/harness.ts';
 import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
@@ -283,6 +284,15 @@ describe('deploy-to-itunes-connect end to end', () => {
     expect(run.rawOutput.trimEnd().split('\n').at(-1)).toMatch(/^\x1b\[31;1m/);
   });
 
+  it('fails on an Apple ID connection without a 2FA session, without printing the Apple ID', async () => {
+    const run = await deploy(appleIdConnection({ appleId: 'private-person@example.com', cookies: [] }));
+    expect(run.exitCode).toBe(1);
+    expect(run.calls).toEqual([]);
+    expect(lastLine(run)).toMatch(
+      /^Could not configure Apple Service authentication: The connected Apple ID \(\*\*\*\*\*\) has no 2FA session/,
+    );
+  });
+
   it('uploads a .pkg for macOS', async () => {
     const cwd = freshDir('pkg');
     const bytes = pkg();
@@ -377,7 +387,7 @@ describe('deploy-to-itunes-connect end to end', () => {
   });
 
   it('dry_run validates and installs, prints the redacted deliver command and uploads nothing', async () => {
-    const run = await deploy(appleIdConnection(), { inputs: { dry_run: 'yes' } });
+    const run = await deploy(appleIdConnection({ expiry: daysFromNow(2.5) }), { inputs: { dry_run: 'yes' } });
     expect(run.exitCode).toBe(0);
     expect(deliverCall(run)).toBeUndefined();
     expect(commandLines(run)).toEqual([

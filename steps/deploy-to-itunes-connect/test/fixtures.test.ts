@@ -23,7 +23,10 @@ describe('committed artifact fixtures', () => {
   });
 
   it('reads them as the Step does', () => {
-    expect(inspectIpa(join(FIXTURES, 'App.ipa'))).toMatchObject({ bundleId: 'io.bitrise.sample', build: '187' });
+    expect(inspectIpa(join(FIXTURES, 'App.ipa'))).toMatchObject({
+      bundleId: 'io.bitrise.sample',
+      build: '187',
+    });
     expect(inspectIpa(join(FIXTURES, 'AppBinaryPlist.ipa'))).toMatchObject({ build: '188' });
     expect(inspectPkg(join(FIXTURES, 'App.pkg')).kind).toBe('pkg');
   });
