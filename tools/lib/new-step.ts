@@ -158,7 +158,11 @@ export function planNewStep(
   return { id, dir: join(root, 'steps', id), files, workflow: `test_${id}` };
 }
 
-/** Adds the Step's test workflow to e2e/bitrise.yml, creating the file if needed. */
+/**
+ * Adds the Step's test workflow to e2e/bitrise.yml, creating the file if needed. Like the other
+ * e2e workflows it puts the recording stand-ins (envman among them) first on PATH and, when the
+ * assert-recording Step exists, checks that the output was exported.
+ */
 export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): string {
   const path = join(root, 'e2e', 'bitrise.yml');
   const text = existsSync(path)
@@ -168,13 +172,40 @@ export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): 
   if (doc.hasIn(['workflows', plan.workflow]))
     throw new UsageError(`e2e/bitrise.yml already has ${plan.workflow}`);
   if (!doc.has('workflows') || doc.get('workflows') === null) doc.set('workflows', doc.createNode({}));
+  const assert = existsSync(join(root, 'e2e', 'steps', 'assert-recording', 'step.yml'));
+  const outputKey = outputKeyFor(plan.id, 'MESSAGE');
+  const steps: unknown[] = [
+    ...(assert
+      ? [
+          {
+            'path::./e2e/steps/assert-recording': {
+              title: 'Reset the recordings',
+              inputs: [{ action: 'reset' }],
+            },
+          },
+        ]
+      : []),
+    { [`path::./steps/${plan.id}`]: { title, inputs: [{ message: `Hello from ${plan.workflow}` }] } },
+    ...(assert
+      ? [
+          {
+            'path::./e2e/steps/assert-recording': {
+              title: `${outputKey} was exported`,
+              inputs: [{ tool: 'envman' }, { argv: `add --key ${outputKey}` }],
+            },
+          },
+        ]
+      : []),
+  ];
   doc.setIn(
     ['workflows', plan.workflow],
     doc.createNode({
       title: `${title}: prints and exports the message`,
-      steps: [
-        { [`path::./steps/${plan.id}`]: { title, inputs: [{ message: `Hello from ${plan.workflow}` }] } },
+      envs: [
+        { STAND_IN_LOG: '$BITRISE_SOURCE_DIR/_tmp/stand-in-calls.jsonl' },
+        { PATH: '$BITRISE_SOURCE_DIR/e2e/stand-ins:$PATH' },
       ],
+      steps,
     }),
   );
   mkdirSync(dirname(path), { recursive: true });
@@ -204,9 +235,10 @@ export async function createStep(answers: NewStepAnswers, options: CreateOptions
     writeFileSync(path, content);
   }
   chmodSync(join(plan.dir, 'step.sh'), 0o755);
-  await (options.build ?? buildOne)(plan.id, root);
   const e2eFile = addE2eWorkflow(root, plan, answers.title);
   formatWithBiome(root, [...[...plan.files.keys()].map((f) => join(plan.dir, f)), e2eFile]);
+  // Built last: the bundle's source map holds the formatted sources.
+  await (options.build ?? buildOne)(plan.id, root);
   return plan;
 }
 
