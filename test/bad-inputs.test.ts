@@ -40,7 +40,7 @@ describe.each(stepIds)('%s: every invalid input is reported, all in one run', (s
     expect(run.exitCode).toBe(1);
     expect(run.calls).toEqual([]);
     const lines = run.output.trimEnd().split('\n');
-    const header = lines.findIndex((line) => line === `${Object.keys(bad).length} invalid inputs:`);
+    const header = lines.indexOf(`${Object.keys(bad).length} invalid inputs:`);
     expect(header, run.output).toBeGreaterThan(-1);
     const problems = lines.slice(header + 1);
     expect(problems.map((line) => line.slice(2, line.indexOf(':')))).toEqual(Object.keys(bad));

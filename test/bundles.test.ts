@@ -16,7 +16,7 @@ describe('committed Step bundles', () => {
       }
       expect({
         path: file.path,
-        upToDate: committed !== undefined && committed.equals(file.contents),
+        upToDate: committed?.equals(file.contents),
       }).toEqual({
         path: file.path,
         upToDate: true,
