@@ -1,0 +1,224 @@
+import { homedir } from 'node:os';
+import {
+  type Credentials,
+  loadConnection,
+  type SourceName,
+  selectCredentials,
+  validateAuthInputs,
+} from '../../../common/apple/index.ts';
+import type { Connection } from '../../../common/bitrise/connection.ts';
+import { analyzeProject, type ProjectAnalysis } from '../../../common/codesign/index.ts';
+import {
+  errorMessage,
+  InputError,
+  type InputProblem,
+  type Inputs,
+  Secret,
+  type StepContext,
+  StepError,
+  testRoutingNotice,
+} from '../../../common/step/index.ts';
+import type { DistributionType, inputs } from './inputs.ts';
+
+/** Upstream's credential sources for code signing (go-xcode appleauth with the codesign order). */
+export const CODESIGN_SOURCES: Record<Inputs<typeof inputs>['connection'], readonly SourceName[]> = {
+  automatic: ['connection_api_key', 'connection_apple_id', 'input_api_key'],
+  api_key: ['connection_api_key'],
+  apple_id: ['connection_apple_id'],
+  off: ['input_api_key'],
+};
+
+/**
+ * Test-only: replaces the waits between portal retries and between profile attempts (upstream:
+ * 10 s), so tests of the retry paths do not sleep. Unset in production.
+ */
+export const RETRY_DELAY_ENV = 'BITRISE_APPLE_STEPS_TEST_RETRY_DELAY_MS';
+
+export interface Config {
+  inputs: Inputs<typeof inputs>;
+  distribution: DistributionType;
+  /** One per certificate URL, empty ones kept. */
+  passphrases: Secret[];
+  project: ProjectAnalysis;
+  connection: Connection;
+  credentials: Credentials;
+  /** `$HOME`, where the profiles are installed. */
+  home: string;
+  /** From RETRY_DELAY_ENV; undefined means the real delays. */
+  retryDelayMs?: number;
+}
+
+/** Profile-attached entitlements: Apple has to approve them, so no API can generate such a profile. */
+const PROFILE_ATTACHED = [
+  /^com\.apple\.developer\.contacts\.notes$/,
+  /^com\.apple\.developer\.carplay-/,
+  /^com\.apple\.developer\.exposure-notification$/,
+];
+
+const AUTH_PROBLEM_KEYS: Array<[RegExp, string]> = [
+  [/no Apple Service API Issuer/, 'api_issuer'],
+  [/no Apple Service API Key Path/, 'api_key_path'],
+];
+
+/**
+ * Checks every input together (all problems in one InputError), then reads the project and selects
+ * the credentials. Nothing is downloaded, written or sent to Apple before this has passed.
+ */
+export async function configure(values: Inputs<typeof inputs>, ctx: StepContext): Promise<Config> {
+  const problems: InputProblem[] = [];
+  const problem = (key: string, message: string) => problems.push({ key, message });
+
+  // URLs drop empty entries, passphrases keep them (upstream), so `a|b` with `|pw` pairs up.
+  const passphrases = values.passphrases
+    .reveal()
+    .split('|')
+    .map((p) => new Secret(p));
+  if (values.certificate_urls.length > 0 && values.certificate_urls.length !== passphrases.length) {
+    problem(
+      'passphrases',
+      `certificates count (${values.certificate_urls.length}) and passphrases count (${passphrases.length}) should match: give one passphrase per certificate URL, separated by |, keeping empty ones (e.g. "|secret")`,
+    );
+  }
+  if (!/\.(xcodeproj|xcworkspace)\/?$/.test(values.project_path ?? '')) {
+    problem('project_path', `"${values.project_path}" is not an .xcodeproj or .xcworkspace: set it to one`);
+  }
+  try {
+    validateAuthInputs(
+      {
+        appleId: '',
+        password: new Secret(''),
+        appPassword: new Secret(''),
+        apiKeyPath: new Secret(values.api_key_path),
+        apiIssuer: values.api_issuer,
+      },
+      {
+        appleId: 'apple_id',
+        password: 'password',
+        appPassword: 'app_password',
+        apiKeyPath: 'api_key_path',
+        apiIssuer: 'api_issuer',
+      },
+      ctx.logger,
+    );
+  } catch (err) {
+    const message = errorMessage(err).replace(/^Issue with authentication related inputs: /, '');
+    const key = AUTH_PROBLEM_KEYS.find(([pattern]) => pattern.test(message))?.[1] ?? 'api_key_path';
+    problem(key, message);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+
+  const notice = testRoutingNotice(ctx.env);
+  if (notice) ctx.logger.warn(notice);
+  const delay = ctx.env[RETRY_DELAY_ENV];
+  const retryDelayMs = delay && /^\d+$/.test(delay) ? Number(delay) : undefined;
+
+  const project = readProject(values, ctx);
+  const { connection, credentials } = await selectAuth(values, ctx, retryDelayMs);
+  return {
+    inputs: values,
+    distribution: values.distribution_type,
+    passphrases,
+    project,
+    connection,
+    credentials,
+    home: ctx.env['HOME'] || homedir(),
+    retryDelayMs,
+  };
+}
+
+function readProject(values: Inputs<typeof inputs>, ctx: StepContext): ProjectAnalysis {
+  ctx.logger.info('Analyzing the project');
+  let project: ProjectAnalysis;
+  try {
+    project = analyzeProject({
+      projectPath: values.project_path!,
+      scheme: values.scheme,
+      configuration: values.configuration || undefined,
+      signUITestTargets: values.sign_uitest_targets,
+      env: ctx.env,
+      logger: ctx.logger,
+    });
+  } catch (err) {
+    if (!(err instanceof StepError)) throw err;
+    throw new StepError(`Failed to analyze the project: ${err.message}`, {
+      hint: 'check the project_path, scheme and configuration inputs',
+    });
+  }
+  if (project.platform !== 'iOS' && project.platform !== 'tvOS') {
+    throw new StepError(
+      `Failed to analyze the project: the main target (${project.mainTarget.name}) is a ${project.platform} app; only iOS and tvOS apps can be auto-provisioned`,
+    );
+  }
+  ctx.logger.print(`Project: ${project.projectPath}`);
+  ctx.logger.print(
+    `Scheme: ${project.scheme}, configuration: ${project.configuration}, platform: ${project.platform}`,
+  );
+  if (project.xcodeManagedSigning)
+    ctx.logger.print(
+      'The main target uses automatic (Xcode-managed) signing: it is switched to manual signing',
+    );
+  for (const target of project.targets) {
+    const keys = Object.keys(target.entitlements);
+    ctx.logger.print(
+      `- ${target.name} (${target.isUITest ? 'UITest' : target.kind}): ${target.bundleId}${keys.length ? `, entitlements: ${keys.join(', ')}` : ''}`,
+    );
+    if (target.isUITest) continue;
+    const attached = keys.find((key) => PROFILE_ATTACHED.some((pattern) => pattern.test(key)));
+    if (attached) {
+      throw new StepError(
+        `Failed to analyze the project: can not create profile with unsupported entitlement (${attached}) for the target: (${target.name}). Please generate provisioning profile manually on Apple Developer Portal and use the Certificate and profile installer Step instead`,
+      );
+    }
+  }
+  return project;
+}
+
+async function selectAuth(
+  values: Inputs<typeof inputs>,
+  ctx: StepContext,
+  retryDelayMs: number | undefined,
+): Promise<{ connection: Connection; credentials: Credentials }> {
+  let credentials: Credentials | undefined;
+  let connection: Connection;
+  try {
+    connection = await loadConnection({
+      mode: values.connection,
+      buildUrl: values.build_url ?? '',
+      token: values.build_api_token,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      logger: ctx.logger,
+      retryBaseDelayMs: retryDelayMs,
+    });
+    credentials = await selectCredentials({
+      mode: values.connection,
+      connection,
+      inputs: {
+        appleId: '',
+        password: new Secret(''),
+        appPassword: new Secret(''),
+        apiKeyPath: new Secret(values.api_key_path),
+        apiIssuer: values.api_issuer,
+      },
+      sources: CODESIGN_SOURCES[values.connection],
+      // An expired session may still be accepted by the portal: warn only (upstream codesign).
+      expiryPolicy: 'warn',
+      warningDays: values.session_expiry_warning_days,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      logger: ctx.logger,
+      retryBaseDelayMs: retryDelayMs,
+    });
+  } catch (err) {
+    if (!(err instanceof StepError)) throw err;
+    throw new StepError(`could not configure Apple service authentication: ${err.message}`);
+  }
+  if (!credentials) {
+    throw new StepError('could not configure Apple service authentication: no credentials provided', {
+      hint: 'connect an App Store Connect API key or an Apple ID to this app on bitrise.io (App settings › Integrations), or set api_key_path and api_issuer',
+    });
+  }
+  if (credentials.kind === 'api_key' && values.team_id)
+    ctx.logger.print('team_id is only used with an Apple ID: the API key acts for its own team');
+  return { connection, credentials };
+}

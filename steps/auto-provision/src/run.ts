@@ -1,0 +1,149 @@
+import type { Credentials } from '../../../common/apple/index.ts';
+import { type LoadedCertificate, loadCertificates } from '../../../common/codesign/index.ts';
+import {
+  type CookieLike,
+  createPortalClient,
+  type PortalClient,
+  type PortalCredentials,
+} from '../../../common/portal/index.ts';
+import {
+  createHttpClient,
+  errorMessage,
+  type Output,
+  type StepContext,
+  StepError,
+} from '../../../common/step/index.ts';
+import { type DistributionAssets, ensureCodesignAssets } from './assets.ts';
+import type { Config } from './config.ts';
+import type { DistributionType } from './inputs.ts';
+import { forceSigning, installAssets } from './install.ts';
+import { createWriter } from './writer.ts';
+
+export interface Result {
+  assets: Map<DistributionType, DistributionAssets>;
+  changes: string[];
+}
+
+/** The connection's tough-cookie cookies in the shape the portal client takes. */
+export function portalCredentials(credentials: Credentials, teamId: string): PortalCredentials {
+  if (credentials.kind === 'api_key') {
+    return {
+      kind: 'api_key',
+      keyId: credentials.keyId,
+      issuerId: credentials.issuerId,
+      privateKey: credentials.privateKey,
+      isEnterprise: credentials.isEnterpriseAccount,
+    };
+  }
+  const cookies: CookieLike[] = credentials.sessionCookies.map((c) => ({
+    name: c.key,
+    value: c.value,
+    domain: c.domain ?? undefined,
+    path: c.path ?? undefined,
+    secure: c.secure,
+    httponly: c.httpOnly,
+    for_domain: c.hostOnly !== true,
+  }));
+  return { kind: 'apple_id', cookies, teamId: teamId.trim() || undefined };
+}
+
+async function connectPortal(config: Config, ctx: StepContext): Promise<PortalClient> {
+  ctx.logger.info('Connecting to the Apple Developer Portal');
+  try {
+    const portal = await createPortalClient({
+      credentials: portalCredentials(config.credentials, config.inputs.team_id),
+      env: ctx.env,
+      logger: ctx.logger,
+      retryBaseDelayMs: config.retryDelayMs,
+    });
+    ctx.logger.print(
+      portal.transport === 'api_key'
+        ? 'Using the App Store Connect API key'
+        : `Using the Apple ID session, team ${portal.team?.teamId} (${portal.team?.name})`,
+    );
+    return portal;
+  } catch (err) {
+    throw new StepError(`could not configure Apple service authentication: ${errorMessage(err)}`, {
+      hint:
+        config.credentials.kind === 'apple_id'
+          ? 'set team_id to one of the teams, or re-authenticate the Apple ID connection on bitrise.io'
+          : undefined,
+    });
+  }
+}
+
+async function certificates(config: Config, ctx: StepContext): Promise<LoadedCertificate[]> {
+  ctx.logger.info('Downloading the certificates');
+  return loadCertificates(config.inputs.certificate_urls, config.passphrases, {
+    http: createHttpClient({ env: ctx.env }),
+    logger: ctx.logger,
+  });
+}
+
+export async function run(config: Config, ctx: StepContext): Promise<Result> {
+  const portal = await connectPortal(config, ctx);
+  const writer = createWriter(portal, ctx.logger, config.inputs.dry_run);
+  let assets: Map<DistributionType, DistributionAssets>;
+  try {
+    const loaded = await certificates(config, ctx);
+    ({ assets } = await ensureCodesignAssets({
+      portal,
+      writer,
+      project: config.project,
+      distribution: config.distribution,
+      certificates: loaded,
+      testDevices: config.inputs.register_test_devices ? config.connection.testDevices : undefined,
+      minProfileDaysValid: config.inputs.min_profile_days_valid,
+      logger: ctx.logger,
+      profileRetryDelayMs: config.retryDelayMs,
+    }));
+    await installAssets(assets, config, ctx);
+  } catch (err) {
+    if (!(err instanceof StepError)) throw err;
+    throw new StepError(`Automatic code signing failed: ${err.message}`);
+  }
+  forceSigning(config, assets, ctx);
+
+  if (config.inputs.dry_run) {
+    ctx.logger.info('Dry run plan');
+    if (writer.changes.length === 0)
+      ctx.logger.print('No Developer Portal changes: everything needed exists');
+    for (const change of writer.changes) ctx.logger.print(`- ${change}`);
+    ctx.logger.done('Dry run: nothing was changed on the Developer Portal, on disk or in the keychain');
+  } else {
+    ctx.logger.done(
+      `Code signing is set up${writer.changes.length ? ` (${writer.changes.length} Developer Portal change(s))` : ' (no Developer Portal changes)'}`,
+    );
+  }
+  return { assets, changes: writer.changes };
+}
+
+/** §4.2: the export method, the team, and identities and profile UUIDs of the main target. */
+export function outputs(config: Config, result: Result | undefined): Output[] {
+  if (!result || config.inputs.dry_run) return [];
+  const main = config.project.mainTarget;
+  const requested = result.assets.get(config.distribution);
+  if (!requested) return [];
+  const profileOf = (asset: DistributionAssets) => {
+    const uuid = asset.profiles.get(main.id)?.uuid;
+    if (!uuid) throw new StepError('No provisioning profile ensured for the main target');
+    return uuid;
+  };
+  const list: Output[] = [
+    { key: 'BITRISE_EXPORT_METHOD', value: config.distribution },
+    { key: 'BITRISE_DEVELOPER_TEAM', value: requested.certificate.info.teamId },
+  ];
+  const development = result.assets.get('development');
+  if (development) {
+    list.push({
+      key: 'BITRISE_DEVELOPMENT_CODESIGN_IDENTITY',
+      value: development.certificate.info.commonName,
+    });
+    list.push({ key: 'BITRISE_DEVELOPMENT_PROFILE', value: profileOf(development) });
+  }
+  if (config.distribution !== 'development') {
+    list.push({ key: 'BITRISE_PRODUCTION_CODESIGN_IDENTITY', value: requested.certificate.info.commonName });
+    list.push({ key: 'BITRISE_PRODUCTION_PROFILE', value: profileOf(requested) });
+  }
+  return list;
+}

@@ -1,0 +1,12 @@
+import type { StepDefinition } from '../../../common/step/index.ts';
+import { type Config, configure } from './config.ts';
+import { inputs } from './inputs.ts';
+import { outputs, type Result, run } from './run.ts';
+
+export const autoProvision: StepDefinition<typeof inputs, Config, Result> = {
+  title: 'iOS Auto Provision',
+  inputs,
+  configure,
+  run,
+  outputs,
+};

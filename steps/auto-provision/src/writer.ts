@@ -1,0 +1,99 @@
+import type {
+  BundleId,
+  CapabilitySetting,
+  CapabilityType,
+  CreateProfileParams,
+  Device,
+  PortalClient,
+  Profile,
+} from '../../../common/portal/index.ts';
+import type { Logger } from '../../../common/step/index.ts';
+
+/**
+ * Every change the Step makes on the Developer Portal goes through here: the real writer sends
+ * it, the dry-run writer only records it in the plan and answers with a placeholder.
+ */
+export interface PortalWriter {
+  readonly dryRun: boolean;
+  /** What was (or would be) changed, one line each, in order. */
+  readonly changes: string[];
+  createBundleId(identifier: string, name: string): Promise<BundleId>;
+  enableCapability(bundleId: BundleId, type: CapabilityType, settings?: CapabilitySetting[]): Promise<void>;
+  registerDevice(udid: string, title: string): Promise<Device>;
+  deleteProfile(profile: Profile): Promise<void>;
+  /** Undefined in a dry run: there is no profile yet. */
+  createProfile(params: CreateProfileParams): Promise<Profile | undefined>;
+}
+
+export const PLANNED_ID_PREFIX = 'planned:';
+
+export function createWriter(portal: PortalClient, logger: Logger, dryRun: boolean): PortalWriter {
+  const changes: string[] = [];
+  const note = (line: string) => {
+    changes.push(line);
+    logger.print(dryRun ? `[dry run] would ${line}` : `${line[0]!.toUpperCase()}${line.slice(1)}`);
+  };
+  if (dryRun) {
+    return {
+      dryRun,
+      changes,
+      async createBundleId(identifier, name) {
+        note(`create App ID ${identifier} ("${name}")`);
+        return {
+          type: 'bundleIds',
+          id: `${PLANNED_ID_PREFIX}${identifier}`,
+          attributes: { identifier, name, platform: 'IOS' },
+        } as BundleId;
+      },
+      async enableCapability(bundleId, type) {
+        note(`enable ${type} on App ID ${bundleId.attributes.identifier}`);
+      },
+      async registerDevice(udid, title) {
+        note(`register device ${udid} (${title})`);
+        return {
+          type: 'devices',
+          id: `${PLANNED_ID_PREFIX}${udid}`,
+          attributes: { udid, name: 'Bitrise test device', platform: 'IOS' },
+        } as Device;
+      },
+      async deleteProfile(profile) {
+        note(`delete profile "${profile.attributes.name}" (${profile.attributes.uuid ?? profile.id})`);
+      },
+      async createProfile(params) {
+        note(
+          `create ${params.profileType} profile "${params.name}" with ${params.certificateIds.length} certificate(s)${params.deviceIds?.length ? ` and ${params.deviceIds.length} device(s)` : ''}`,
+        );
+        return undefined;
+      },
+    };
+  }
+  return {
+    dryRun,
+    changes,
+    async createBundleId(identifier, name) {
+      const created = await portal.createBundleId({ identifier, name });
+      note(`created App ID ${identifier} ("${name}")`);
+      return created;
+    },
+    async enableCapability(bundleId, type, settings) {
+      await portal.enableCapability(bundleId.id, type, settings);
+      note(`enabled ${type} on App ID ${bundleId.attributes.identifier}`);
+    },
+    async registerDevice(udid) {
+      const device = await portal.registerDevice({ udid, name: 'Bitrise test device', platform: 'IOS' });
+      note(`registered device ${udid}`);
+      return device;
+    },
+    async deleteProfile(profile) {
+      await portal.deleteProfile(profile.id);
+      note(`deleted profile "${profile.attributes.name}" (${profile.attributes.uuid ?? profile.id})`);
+    },
+    async createProfile(params) {
+      const profile = await portal.createProfile(params);
+      note(
+        `created ${params.profileType} profile "${params.name}" (${profile.attributes.uuid ?? profile.id})`,
+      );
+      return profile;
+    },
+  };
+}
