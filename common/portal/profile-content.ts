@@ -1,5 +1,6 @@
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { type PlistValue, parse } from 'plist';
+import { forge } from '../codesign/forge.ts';
 
 /** What a `.mobileprovision` says about itself (go-xcode profileutil). */
 export interface ProvisioningProfileInfo {
@@ -31,7 +32,7 @@ const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
  * the profile comes straight from Apple over TLS, and Xcode checks it again when signing.
  */
 export function profilePlist(content: Buffer): string {
-  let root: forge.asn1.Asn1;
+  let root: Forge.asn1.Asn1;
   try {
     root = forge.asn1.fromDer(forge.util.createBuffer(content.toString('binary')), false);
   } catch (err) {
@@ -55,14 +56,14 @@ export function profilePlist(content: Buffer): string {
   return octets(child(explicit, 0)).toString('utf8');
 }
 
-function child(node: forge.asn1.Asn1, index: number): forge.asn1.Asn1 {
+function child(node: Forge.asn1.Asn1, index: number): Forge.asn1.Asn1 {
   const value = Array.isArray(node.value) ? node.value[index] : undefined;
   if (!value) throw new Error('the provisioning profile has an unexpected CMS structure');
   return value;
 }
 
 /** An OCTET STRING may be split into constructed chunks (BER), which are concatenated. */
-function octets(node: forge.asn1.Asn1): Buffer {
+function octets(node: Forge.asn1.Asn1): Buffer {
   if (typeof node.value === 'string') return Buffer.from(node.value, 'binary');
   return Buffer.concat(node.value.map(octets));
 }

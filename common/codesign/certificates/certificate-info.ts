@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { forge } from '../forge.ts';
 
 export type CertificateType = 'development' | 'distribution' | 'unknown';
 
@@ -46,7 +47,7 @@ export function certificateInfoFromDer(der: Buffer): CertificateInfo {
   return certificateInfo(cert, der);
 }
 
-export function certificateInfo(cert: forge.pki.Certificate, der?: Buffer): CertificateInfo {
+export function certificateInfo(cert: Forge.pki.Certificate, der?: Buffer): CertificateInfo {
   const bytes = der ?? Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
   const serial = normalizeSerial(cert.serialNumber);
   const commonName = field(cert, 'CN');
@@ -65,7 +66,7 @@ export function certificateInfo(cert: forge.pki.Certificate, der?: Buffer): Cert
 }
 
 /** forge keeps UTF8String values as raw bytes; Apple uses them for names with umlauts. */
-function field(cert: forge.pki.Certificate, shortName: string): string {
+function field(cert: Forge.pki.Certificate, shortName: string): string {
   const attr = cert.subject.getField(shortName) as { value: string; valueTagClass?: number } | null;
   if (!attr) return '';
   if (attr.valueTagClass !== forge.asn1.Type.UTF8) return attr.value;

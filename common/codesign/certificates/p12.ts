@@ -1,11 +1,12 @@
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { StepError } from '../../step/index.ts';
+import { forge } from '../forge.ts';
 import { type CertificateInfo, certificateInfo } from './certificate-info.ts';
 
 export interface P12Identity {
   info: CertificateInfo;
-  certificate: forge.pki.Certificate;
-  privateKey: forge.pki.PrivateKey;
+  certificate: Forge.pki.Certificate;
+  privateKey: Forge.pki.PrivateKey;
 }
 
 /**
@@ -13,7 +14,7 @@ export interface P12Identity {
  * (intermediate CAs) are not signing identities and are left out.
  */
 export function decodeP12(data: Buffer, passphrase: string, source: string): P12Identity[] {
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(data.toString('binary')));
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, passphrase);
@@ -42,14 +43,14 @@ export function decodeP12(data: Buffer, passphrase: string, source: string): P12
   return identities;
 }
 
-function sameLocalKeyId(a: forge.pkcs12.Bag, b: forge.pkcs12.Bag): boolean {
+function sameLocalKeyId(a: Forge.pkcs12.Bag, b: Forge.pkcs12.Bag): boolean {
   const x = a.attributes?.['localKeyId']?.[0];
   const y = b.attributes?.['localKeyId']?.[0];
   return x !== undefined && x === y;
 }
 
-function samePublicKey(key: forge.pki.PrivateKey, certificate: forge.pki.Certificate): boolean {
-  const priv = key as forge.pki.rsa.PrivateKey;
-  const pub = certificate.publicKey as forge.pki.rsa.PublicKey;
+function samePublicKey(key: Forge.pki.PrivateKey, certificate: Forge.pki.Certificate): boolean {
+  const priv = key as Forge.pki.rsa.PrivateKey;
+  const pub = certificate.publicKey as Forge.pki.rsa.PublicKey;
   return Boolean(priv.n && pub.n && priv.n.equals(pub.n));
 }

@@ -1,4 +1,5 @@
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { forge } from '../forge.ts';
 
 const SIGNED_DATA = '1.2.840.113549.1.7.2';
 
@@ -20,12 +21,12 @@ export function signedDataContent(der: Buffer): Buffer {
   return Buffer.from(octets(eContent), 'binary');
 }
 
-function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
-  return node && Array.isArray(node.value) ? (node.value as forge.asn1.Asn1[]) : [];
+function children(node: Forge.asn1.Asn1 | undefined): Forge.asn1.Asn1[] {
+  return node && Array.isArray(node.value) ? (node.value as Forge.asn1.Asn1[]) : [];
 }
 
 /** BER allows the content as a constructed OCTET STRING split into pieces. */
-function octets(node: forge.asn1.Asn1): string {
+function octets(node: Forge.asn1.Asn1): string {
   if (typeof node.value === 'string') return node.value;
   return children(node).map(octets).join('');
 }
