@@ -45,7 +45,10 @@ export async function buildStep(id, root = ROOT) {
     // Traces map to file:line without the sources; a smaller map is parsed faster at every start.
     sourcesContent: false,
     legalComments: 'linked',
-    minify: false,
+    // Whitespace and syntax only: identifiers stay, so stack traces keep real function names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: false,
     metafile: true,
     write: false,
     logLevel: 'silent',
