@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, stepYmlDefaults } from '../e2e/harness.ts';
+import { startBuildApiSimulator } from '../e2e/simulators/build-api/index.ts';
+import { startPortalSimulator } from '../e2e/simulators/portal/index.ts';
+import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
+import {
+  connectionPayload,
+  KEYCHAIN_PASSWORD,
+  P12_PASSPHRASE,
+  seedExisting,
+  signingIdentity,
+} from '../steps/auto-provision/test/fixtures/scenario.ts';
+
+interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+const TARGET_COUNTS = [1, 5, 20] as const;
+const LATENCY_MS = 100;
+const TIME_LIMIT_MS = 4000;
+const requestLimit = (targets: number) => 3 * targets + 10;
+
+type State = 'exists' | 'fresh';
+
+export interface AutoProvisionFigure {
+  targets: number;
+  state: State;
+  wallMs: number;
+  requests: number;
+  requestLimit: number;
+}
+
+/** Shell stand-ins for security and envman: no node start-up inside the measured time. */
+function benchTools(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ap-tools-'));
+  for (const tool of ['security', 'envman']) {
+    writeFileSync(join(dir, tool), '#!/usr/bin/env bash\ncat >/dev/null 2>&1 </dev/null; exit 0\n');
+    chmodSync(join(dir, tool), 0o755);
+  }
+  return dir;
+}
+
+function runStep(env: Record<string, string>, cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [join(REPO_ROOT, 'steps/auto-provision/step.sh')], { cwd, env });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** One run of the Step against a portal with 100 ms latency per request; the simulator counts requests. */
+async function measure(targets: number, state: State, tools: string): Promise<AutoProvisionFigure> {
+  const sim = await startPortalSimulator({ seed: { devices: [{ udid: '00008030-001A2B3C4D5E6F70' }] } });
+  const work = mkdtempSync(join(tmpdir(), `bench-ap-${targets}-${state}-`));
+  const api = await startBuildApiSimulator({
+    payload: connectionPayload(sim, 'api_key'),
+    token: 'bench-token-5e1f',
+  });
+  try {
+    const team = sim.teams[0]!;
+    const dev = signingIdentity(work, 'development', team.teamId, team.name);
+    sim.state.addCertificate({
+      serialHex: dev.serial,
+      certificateType: 'DEVELOPMENT',
+      commonName: dev.commonName,
+    });
+    const project = generateProject({
+      dir: join(work, 'src'),
+      extensions: targets - 1,
+      entitlements: { 0: { 'aps-environment': 'development' } },
+    });
+    if (state === 'exists') {
+      seedExisting(sim, project.bundleIds);
+      sim.state.bundleIds
+        .find((b) => b.identifier === project.bundleIds[0])!
+        .capabilities.push({
+          id: sim.state.newId(),
+          capabilityType: 'PUSH_NOTIFICATIONS',
+        });
+    }
+    const home = join(work, 'home');
+    mkdirSync(home, { recursive: true });
+    const env: Record<string, string> = {
+      PATH: `${tools}:${process.env['PATH']}`,
+      HOME: home,
+      TMPDIR: work,
+      BITRISE_SOURCE_DIR: join(work, 'src'),
+      ...sim.hostMapEnv,
+    };
+    Object.assign(env, stepYmlDefaults('auto-provision', env), {
+      connection: 'api_key',
+      build_url: api.url,
+      build_api_token: api.token,
+      project_path: project.projectPath,
+      scheme: project.scheme,
+      distribution_type: 'development',
+      certificate_urls: `file://${dev.p12Path}`,
+      passphrases: P12_PASSPHRASE,
+      keychain_password: KEYCHAIN_PASSWORD,
+    });
+    sim.setLatency(LATENCY_MS);
+    sim.requestLog.length = 0;
+    const start = process.hrtime.bigint();
+    const result = await runStep(env, join(work, 'src'));
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.code !== 0)
+      throw new Error(
+        `auto-provision failed in the benchmark (${targets} targets, ${state}):\n${result.output}`,
+      );
+    const created = sim.state.profiles.length;
+    if (created !== targets) throw new Error(`expected ${targets} profiles after the run, found ${created}`);
+    return { targets, state, wallMs, requests: sim.requestLog.length, requestLimit: requestLimit(targets) };
+  } finally {
+    await api.close();
+    await sim.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Auto-provision wall time (`bash step.sh` start to exit) and portal request count for 1, 5 and 20
+ * signed targets (an app with push notifications plus app extensions) against the simulated portal
+ * with 100 ms latency per request, for an account where everything exists and for a fresh one.
+ * Target: 20 targets in under 4 s with at most 3 requests per target plus 10.
+ */
+export async function autoProvisionBench(rows: Row[]): Promise<Record<string, unknown> | undefined> {
+  if (!existsSync(join(REPO_ROOT, 'steps/auto-provision/dist/index.mjs'))) {
+    rows.push({
+      measure: 'auto-provision: 1/5/20 targets',
+      value: 'no Step yet',
+      target: '< 4 s @ 20',
+      met: false,
+    });
+    return undefined;
+  }
+  const tools = benchTools();
+  const figures: AutoProvisionFigure[] = [];
+  try {
+    for (const state of ['exists', 'fresh'] as const) {
+      for (const targets of TARGET_COUNTS) {
+        const figure = await measure(targets, state, tools);
+        figures.push(figure);
+        const label = `auto-provision ${state}, ${targets} target${targets > 1 ? 's' : ''} @ ${LATENCY_MS} ms`;
+        rows.push({
+          measure: `${label}: wall time`,
+          value: `${figure.wallMs.toFixed(0)} ms`,
+          target: targets === 20 ? '< 4 s' : '',
+          met: targets === 20 ? figure.wallMs < TIME_LIMIT_MS : undefined,
+        });
+        rows.push({
+          measure: `${label}: requests`,
+          value: String(figure.requests),
+          target: `≤ ${figure.requestLimit}`,
+          met: figure.requests <= figure.requestLimit,
+        });
+      }
+    }
+  } finally {
+    rmSync(tools, { recursive: true, force: true });
+  }
+  return {
+    latencyMs: LATENCY_MS,
+    target: '20 targets in under 4 s with at most 3 requests per target plus 10',
+    figures,
+  };
+}
