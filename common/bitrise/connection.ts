@@ -108,8 +108,11 @@ function parseAppleId(data: Json): AppleIdConnection {
       );
     }
   }
+  const appleId = optionalString(data, 'apple_id');
+  // The Apple ID is an account name worth protecting: the Steps' apple_id inputs are sensitive too.
+  redactor.add(appleId);
   return {
-    appleId: optionalString(data, 'apple_id'),
+    appleId,
     password: new Secret(password),
     appSpecificPassword: new Secret(appSpecificPassword),
     sessionExpiryDate,

@@ -42,11 +42,17 @@ export function bundleInstallCommand(version: string | undefined, env: Env): Com
   );
 }
 
-export function installFastlaneCommand(version: string | undefined, env: Env): Command {
-  return withSudo(
-    { tool: 'gem', args: ['install', 'fastlane', '--no-document', ...(version ? ['-v', version] : [])] },
-    env,
-  );
+export function installFastlaneCommand(version: string | undefined, env: Env, prerelease = false): Command {
+  const pin = version ? ['-v', version] : prerelease ? ['--prerelease'] : [];
+  return withSudo({ tool: 'gem', args: ['install', 'fastlane', '--no-document', ...pin] }, env);
+}
+
+/** rbenv and asdf see new gem executables only after a rehash; undefined for other Rubies. */
+export function rehashCommand(env: Env): Command | undefined {
+  const ruby = resolveTool('ruby', env['PATH']) ?? '';
+  if (ruby.includes('/.rbenv/')) return { tool: 'rbenv', args: ['rehash'] };
+  if (ruby.includes('/.asdf/')) return { tool: 'asdf', args: ['reshim', 'ruby'] };
+  return undefined;
 }
 
 /** `[bundle [_V_] exec] fastlane [_X_] <args>` */

@@ -7,6 +7,7 @@ export {
   installFastlaneCommand,
   isSystemRuby,
   launcherEnv,
+  rehashCommand,
   SYSTEM_RUBY,
 } from './commands.ts';
 export { type GemfileLock, LOCKFILE_NAMES, parseGemfileLock, readGemfileLock } from './gemfile-lock.ts';
@@ -14,6 +15,7 @@ export {
   type InstallContext,
   installBundle,
   installFastlane,
+  rehashRubyShims,
   reportFastlaneVersion,
   reportRuby,
 } from './install.ts';

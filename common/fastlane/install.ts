@@ -11,6 +11,7 @@ import {
   installBundlerCommand,
   installFastlaneCommand,
   launcherEnv,
+  rehashCommand,
 } from './commands.ts';
 
 export interface InstallContext {
@@ -47,12 +48,37 @@ export async function installBundle(
 ) {
   ctx.logger.info('Installing bundler and the Gemfile dependencies');
   await runRetried(installBundlerCommand(launcher.bundlerVersion, ctx.env), ctx, 'Installing bundler');
+  await rehashRubyShims(ctx);
   await run(bundleInstallCommand(launcher.bundlerVersion, ctx.env), ctx, launcher);
 }
 
-export async function installFastlane(version: string | undefined, ctx: InstallContext) {
-  ctx.logger.info(version ? `Installing fastlane ${version}` : 'Installing the latest fastlane');
-  await runRetried(installFastlaneCommand(version, ctx.env), ctx, 'Installing fastlane');
+/** `gem install fastlane` (retried): a version, the latest prerelease, or the latest release. */
+export async function installFastlane(
+  version: string | undefined,
+  ctx: InstallContext,
+  options: { prerelease?: boolean } = {},
+) {
+  const what = version
+    ? `fastlane ${version}`
+    : options.prerelease
+      ? 'the latest prerelease fastlane'
+      : 'the latest fastlane';
+  ctx.logger.info(`Installing ${what}`);
+  await runRetried(installFastlaneCommand(version, ctx.env, options.prerelease), ctx, 'Installing fastlane');
+  await rehashRubyShims(ctx);
+}
+
+/** rbenv/asdf shims; a failure only costs a warning, the next command will tell. */
+export async function rehashRubyShims(ctx: InstallContext): Promise<void> {
+  const command = rehashCommand(ctx.env);
+  if (!command) return;
+  try {
+    await run(command, ctx);
+  } catch (err) {
+    ctx.logger.warn(
+      `${command.tool} ${command.args.join(' ')} failed (${(err as Error).message}); continuing`,
+    );
+  }
 }
 
 /** Prints `fastlane --version` the way the Step will start fastlane; fails when it cannot start. */

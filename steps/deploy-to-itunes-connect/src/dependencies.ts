@@ -1,15 +1,14 @@
 import { dirname } from 'node:path';
 import {
-  type Command,
   type FastlaneLauncher,
   type InstallContext,
   installBundle,
-  installFastlaneCommand,
+  installFastlane,
   readGemfileLock,
   reportFastlaneVersion,
 } from '../../../common/fastlane/index.ts';
 import { resolveTool } from '../../../common/step/exec.ts';
-import { retry, type StepContext, StepError } from '../../../common/step/index.ts';
+import { type StepContext, StepError } from '../../../common/step/index.ts';
 import type { Config, FastlaneSetup } from './config.ts';
 
 /** Xcode's version decides the Transporter variables; then fastlane is made ready and reported. */
@@ -61,16 +60,10 @@ async function prepareFastlane(
 ): Promise<{ launcher: FastlaneLauncher; cwd: string }> {
   switch (setup.kind) {
     case 'gem': {
-      const what = setup.prerelease
-        ? 'the latest prerelease fastlane'
-        : setup.version
-          ? `fastlane ${setup.version}`
-          : 'the latest fastlane';
-      ctx.logger.print(`fastlane version defined: ${config.inputs.fastlane_version}, installing ${what}`);
-      const command = installFastlaneCommand(setup.version, config.env);
-      if (setup.prerelease) command.args.push('--prerelease');
-      await installGem(command, config, ctx);
-      await rehash(config, ctx);
+      ctx.logger.print(`fastlane version defined: ${config.inputs.fastlane_version}`);
+      await installFastlane(setup.version, installContext(config, ctx, ctx.cwd), {
+        prerelease: setup.prerelease,
+      });
       const launcher: FastlaneLauncher = setup.version
         ? { kind: 'gem-version', version: setup.version }
         : { kind: 'installed' };
@@ -110,36 +103,5 @@ async function prepareFastlane(
     case 'installed':
       ctx.logger.print('Using the installed fastlane');
       return { launcher: { kind: 'installed' }, cwd: ctx.cwd };
-  }
-}
-
-/** rubygems.org fails now and then; upstream retries the install too (retry.Times(2)). */
-async function installGem(command: Command, config: Config, ctx: StepContext): Promise<void> {
-  await retry(() => ctx.exec(command.tool, command.args, { env: config.env, cwd: ctx.cwd }), {
-    attempts: 3,
-    baseDelayMs: 5000,
-    maxDelayMs: 30_000,
-    jitter: 0.2,
-    what: 'Installing fastlane',
-    logger: ctx.logger,
-    classify: () => ({ retry: true }),
-  });
-}
-
-/** rbenv and asdf find new gem executables only after a rehash (SU1 rubycommand). */
-async function rehash(config: Config, ctx: StepContext): Promise<void> {
-  const ruby = resolveTool('ruby', config.env['PATH']) ?? '';
-  const command: Command | undefined = ruby.includes('/.rbenv/')
-    ? { tool: 'rbenv', args: ['rehash'] }
-    : ruby.includes('/.asdf/')
-      ? { tool: 'asdf', args: ['reshim', 'ruby'] }
-      : undefined;
-  if (!command) return;
-  try {
-    await ctx.exec(command.tool, command.args, { env: config.env, cwd: ctx.cwd });
-  } catch (err) {
-    ctx.logger.warn(
-      `${command.tool} ${command.args.join(' ')} failed (${(err as Error).message}); continuing`,
-    );
   }
 }
