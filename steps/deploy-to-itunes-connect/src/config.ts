@@ -3,8 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   type Credentials,
   DEFAULT_INPUT_NAMES,
-  loadConnection,
-  selectCredentials as selectAppleCredentials,
+  resolveCredentials,
   validateAuthInputs,
 } from '../../../common/apple/index.ts';
 import type { FastlaneLauncher } from '../../../common/fastlane/index.ts';
@@ -207,34 +206,11 @@ function reportArtifact(artifact: ArtifactInfo, values: Inputs<typeof inputs>, c
 async function selectCredentials(values: Inputs<typeof inputs>, ctx: StepContext): Promise<Credentials> {
   let credentials: Credentials | undefined;
   try {
-    // resolveCredentials, split so the connected Apple ID is masked before anything can print it
-    // (deliver's command line carries it as --username; selection errors may quote it).
-    const connection = await loadConnection({
-      mode: values.connection,
-      buildUrl: values.build_url ?? '',
-      token: values.build_api_token,
-      env: ctx.env,
-      cwd: ctx.cwd,
-      logger: ctx.logger,
-    });
-    redactor.add(connection.appleId?.appleId);
-    credentials = await selectAppleCredentials({
-      mode: values.connection,
-      connection,
-      inputs: {
-        appleId: values.itunescon_user.reveal().trim(),
-        password: values.password,
-        appPassword: values.app_password,
-        apiKeyPath: new Secret(values.api_key_path),
-        apiIssuer: values.api_issuer,
-      },
+    ({ credentials } = await resolveCredentials(values, ctx, {
+      appleId: values.itunescon_user,
       inputNames: INPUT_NAMES,
       expiryPolicy: 'fail',
-      warningDays: values.session_expiry_warning_days,
-      env: ctx.env,
-      cwd: ctx.cwd,
-      logger: ctx.logger,
-    });
+    }));
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
     throw new StepError(`Could not configure Apple Service authentication: ${err.message}`);
