@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { privateKeyWithHeader } from '../bitrise/connection.ts';
 import { StepError } from '../step/errors.ts';
-import { createHttpClient } from '../step/http.ts';
+import { createHttpClient, timeScale } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
 import { parseRetryAfter, retry } from '../step/retry.ts';
 import type { Env } from '../step/run.ts';
@@ -72,6 +72,7 @@ async function download(url: string, options: ApiKeyInputOptions): Promise<strin
       baseDelayMs: options.retryBaseDelayMs ?? 1000,
       maxDelayMs: 10_000,
       what: 'Downloading the API key',
+      timeScale: timeScale(options.env),
       logger: options.logger,
       classify: (err) => {
         const status = (err as { status?: number }).status;

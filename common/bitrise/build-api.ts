@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { RequestError } from 'got';
 import { StepError } from '../step/errors.ts';
-import { createHttpClient } from '../step/http.ts';
+import { createHttpClient, timeScale } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
 import { parseRetryAfter, type RetryDecision, retry } from '../step/retry.ts';
 import type { Env } from '../step/run.ts';
@@ -94,6 +94,7 @@ async function download(options: FetchConnectionOptions): Promise<string> {
         maxDelayMs: 30_000,
         overallTimeoutMs: options.overallTimeoutMs ?? 180_000,
         classify,
+        timeScale: timeScale(options.env),
         what: 'Fetching the Apple Developer connection',
         logger: options.logger,
       },

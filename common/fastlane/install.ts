@@ -1,5 +1,6 @@
 import { StepError } from '../step/errors.ts';
 import type { Exec } from '../step/exec.ts';
+import { timeScale } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
 import { retry } from '../step/retry.ts';
 import type { Env } from '../step/run.ts';
@@ -37,6 +38,7 @@ async function runRetried(command: Command, ctx: InstallContext, what: string) {
     jitter: 0.2,
     what,
     logger: ctx.logger,
+    timeScale: timeScale(ctx.env),
     classify: () => ({ retry: true }),
   });
 }

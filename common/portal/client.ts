@@ -1,4 +1,4 @@
-import { createHttpClient, type Env, type Logger, type Secret } from '../step/index.ts';
+import { createHttpClient, type Env, type Logger, type Secret, timeScale } from '../step/index.ts';
 import { ApiKeyTransport } from './api-key-transport.ts';
 import { AppleIdTransport } from './apple-id-transport.ts';
 import type { PortalContext } from './context.ts';
@@ -76,6 +76,7 @@ export async function createPortalClient(options: PortalClientOptions): Promise<
     attempts: options.retryAttempts ?? DEFAULT_RETRY.attempts,
     baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
     sleep: options.sleep,
+    timeScale: timeScale(options.env),
   };
   const { credentials, logger } = options;
   let team: Team | undefined;

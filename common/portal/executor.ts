@@ -15,6 +15,7 @@ export interface RetrySettings {
   /** First backoff delay; doubles per attempt. Tests inject a few milliseconds. */
   baseDelayMs: number;
   maxDelayMs: number;
+  timeScale?: number;
   /** Test hook: replaces the real wait (e.g. to record Retry-After without waiting). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -130,6 +131,7 @@ export class Executor {
           maxDelayMs: this.settings.maxDelayMs,
           jitter: 0.2,
           sleep: this.settings.sleep,
+          timeScale: this.settings.timeScale,
           logger: this.logger,
           what: 'Developer Portal request',
           classify: (err) =>

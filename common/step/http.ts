@@ -15,6 +15,16 @@ import type { Env } from './run.ts';
  */
 export const HOST_MAP_ENV = 'BITRISE_APPLE_STEPS_TEST_HOST_MAP';
 export const EXTRA_CA_ENV = 'BITRISE_APPLE_STEPS_TEST_CA_FILE';
+/**
+ * TIME_SCALE_ENV: a factor in (0, 1] applied to HTTP timeouts and retry waits, so fault tests of
+ * whole Steps finish in seconds (0.01 turns the 30 s attempt timeout into 300 ms).
+ */
+export const TIME_SCALE_ENV = 'BITRISE_APPLE_STEPS_TEST_TIME_SCALE';
+
+export function timeScale(env: Env): number {
+  const value = Number(env[TIME_SCALE_ENV]);
+  return Number.isFinite(value) && value > 0 && value <= 1 ? value : 1;
+}
 
 export interface HostTarget {
   host: string;
@@ -39,6 +49,7 @@ export function testRoutingNotice(env: Env): string | undefined {
   const parts: string[] = [];
   if (env[HOST_MAP_ENV]) parts.push(`${HOST_MAP_ENV}=${env[HOST_MAP_ENV]}`);
   if (env[EXTRA_CA_ENV]) parts.push(`${EXTRA_CA_ENV}=${env[EXTRA_CA_ENV]}`);
+  if (timeScale(env) !== 1) parts.push(`${TIME_SCALE_ENV}=${env[TIME_SCALE_ENV]}`);
   return parts.length
     ? `Test routing is active (${parts.join(', ')}): requests go to a local simulator`
     : undefined;
@@ -88,7 +99,7 @@ export function createHttpClient(options: HttpClientOptions): Got {
   return got.extend({
     retry: { limit: 0 },
     throwHttpErrors: false,
-    timeout: { request: options.timeoutMs ?? 30_000 },
+    timeout: { request: Math.max(1, Math.round((options.timeoutMs ?? 30_000) * timeScale(options.env))) },
     followRedirect: true,
     agent: agent ? { https: agent } : undefined,
     https: ca ? { certificateAuthority: ca } : undefined,

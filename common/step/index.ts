@@ -16,7 +16,9 @@ export {
   HOST_MAP_ENV,
   type HttpClientOptions,
   parseHostMap,
+  TIME_SCALE_ENV,
   testRoutingNotice,
+  timeScale,
 } from './http.ts';
 export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';

@@ -21,6 +21,8 @@ export interface RetryOptions {
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Multiplies every wait and the overall bound; see TIME_SCALE_ENV. */
+  timeScale?: number;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import { Cleanups } from './cleanup.ts';
 import { errorMessage } from './errors.ts';
 import { createExec, type Exec, killChildren } from './exec.ts';
+import { testRoutingNotice } from './http.ts';
 import { Logger } from './logger.ts';
 import { exportOutputs, type Output } from './outputs.ts';
 import { formatConfig, InputError, type InputSchema, type Inputs, parseInputs } from './schema.ts';
@@ -104,6 +105,8 @@ async function configure<S extends InputSchema, C, R>(
   const values = parsed.values as Record<string, unknown>;
   if (values['verbose_log'] === true) ctx.logger.enableDebug(true);
   ctx.logger.print(formatConfig(parsed.display));
+  const notice = testRoutingNotice(ctx.env);
+  if (notice) ctx.logger.warn(notice);
   return step.configure(parsed.values, ctx);
 }
 

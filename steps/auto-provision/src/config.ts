@@ -1,9 +1,8 @@
 import { homedir } from 'node:os';
 import {
   type Credentials,
-  loadConnection,
+  resolveCredentials,
   type SourceName,
-  selectCredentials,
   validateAuthInputs,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
@@ -16,7 +15,6 @@ import {
   Secret,
   type StepContext,
   StepError,
-  testRoutingNotice,
 } from '../../../common/step/index.ts';
 import type { DistributionType, inputs } from './inputs.ts';
 
@@ -28,12 +26,6 @@ export const CODESIGN_SOURCES: Record<Inputs<typeof inputs>['connection'], reado
   off: ['input_api_key'],
 };
 
-/**
- * Test-only: replaces the waits between portal retries and between profile attempts (upstream:
- * 10 s), so tests of the retry paths do not sleep. Unset in production.
- */
-export const RETRY_DELAY_ENV = 'BITRISE_APPLE_STEPS_TEST_RETRY_DELAY_MS';
-
 export interface Config {
   inputs: Inputs<typeof inputs>;
   distribution: DistributionType;
@@ -44,8 +36,6 @@ export interface Config {
   credentials: Credentials;
   /** `$HOME`, where the profiles are installed. */
   home: string;
-  /** From RETRY_DELAY_ENV; undefined means the real delays. */
-  retryDelayMs?: number;
 }
 
 /** Profile-attached entitlements: Apple has to approve them, so no API can generate such a profile. */
@@ -107,13 +97,8 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const notice = testRoutingNotice(ctx.env);
-  if (notice) ctx.logger.warn(notice);
-  const delay = ctx.env[RETRY_DELAY_ENV];
-  const retryDelayMs = delay && /^\d+$/.test(delay) ? Number(delay) : undefined;
-
   const project = readProject(values, ctx);
-  const { connection, credentials } = await selectAuth(values, ctx, retryDelayMs);
+  const { connection, credentials } = await selectAuth(values, ctx);
   return {
     inputs: values,
     distribution: values.distribution_type,
@@ -122,7 +107,6 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     connection,
     credentials,
     home: ctx.env['HOME'] || homedir(),
-    retryDelayMs,
   };
 }
 
@@ -176,43 +160,19 @@ function readProject(values: Inputs<typeof inputs>, ctx: StepContext): ProjectAn
 async function selectAuth(
   values: Inputs<typeof inputs>,
   ctx: StepContext,
-  retryDelayMs: number | undefined,
 ): Promise<{ connection: Connection; credentials: Credentials }> {
-  let credentials: Credentials | undefined;
-  let connection: Connection;
+  let resolved: Awaited<ReturnType<typeof resolveCredentials>>;
   try {
-    connection = await loadConnection({
-      mode: values.connection,
-      buildUrl: values.build_url ?? '',
-      token: values.build_api_token,
-      env: ctx.env,
-      cwd: ctx.cwd,
-      logger: ctx.logger,
-      retryBaseDelayMs: retryDelayMs,
-    });
-    credentials = await selectCredentials({
-      mode: values.connection,
-      connection,
-      inputs: {
-        appleId: '',
-        password: new Secret(''),
-        appPassword: new Secret(''),
-        apiKeyPath: new Secret(values.api_key_path),
-        apiIssuer: values.api_issuer,
-      },
+    // An expired session may still be accepted by the portal: warn only (upstream codesign).
+    resolved = await resolveCredentials(values, ctx, {
       sources: CODESIGN_SOURCES[values.connection],
-      // An expired session may still be accepted by the portal: warn only (upstream codesign).
       expiryPolicy: 'warn',
-      warningDays: values.session_expiry_warning_days,
-      env: ctx.env,
-      cwd: ctx.cwd,
-      logger: ctx.logger,
-      retryBaseDelayMs: retryDelayMs,
     });
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
     throw new StepError(`could not configure Apple service authentication: ${err.message}`);
   }
+  const { connection, credentials } = resolved;
   if (!credentials) {
     throw new StepError('could not configure Apple service authentication: no credentials provided', {
       hint: 'connect an App Store Connect API key or an Apple ID to this app on bitrise.io (App settings › Integrations), or set api_key_path and api_issuer',

@@ -12,8 +12,9 @@ import {
   type Output,
   type StepContext,
   StepError,
+  timeScale,
 } from '../../../common/step/index.ts';
-import { type DistributionAssets, ensureCodesignAssets } from './assets.ts';
+import { type DistributionAssets, ensureCodesignAssets, PROFILE_RETRY_DELAY_MS } from './assets.ts';
 import type { Config } from './config.ts';
 import type { DistributionType } from './inputs.ts';
 import { forceSigning, installAssets } from './install.ts';
@@ -54,7 +55,6 @@ async function connectPortal(config: Config, ctx: StepContext): Promise<PortalCl
       credentials: portalCredentials(config.credentials, config.inputs.team_id),
       env: ctx.env,
       logger: ctx.logger,
-      retryBaseDelayMs: config.retryDelayMs,
     });
     ctx.logger.print(
       portal.transport === 'api_key'
@@ -95,7 +95,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
       testDevices: config.inputs.register_test_devices ? config.connection.testDevices : undefined,
       minProfileDaysValid: config.inputs.min_profile_days_valid,
       logger: ctx.logger,
-      profileRetryDelayMs: config.retryDelayMs,
+      profileRetryDelayMs: PROFILE_RETRY_DELAY_MS * timeScale(ctx.env),
     }));
     await installAssets(assets, config, ctx);
   } catch (err) {
