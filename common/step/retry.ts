@@ -60,8 +60,14 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     } catch (err) {
       const decision = options.classify(err);
       if (!decision.retry || attempt >= options.attempts) throw err;
-      const delay = Math.min(decision.retryAfterMs ?? backoffDelay(attempt, options), options.maxDelayMs);
-      if (options.overallTimeoutMs !== undefined && Date.now() - started + delay > options.overallTimeoutMs)
+      const scale = options.timeScale ?? 1;
+      const delay = Math.round(
+        Math.min(decision.retryAfterMs ?? backoffDelay(attempt, options), options.maxDelayMs) * scale,
+      );
+      if (
+        options.overallTimeoutMs !== undefined &&
+        Date.now() - started + delay > options.overallTimeoutMs * scale
+      )
         throw err;
       options.logger?.warn(
         `${options.what}: attempt ${attempt}/${options.attempts} failed: ${errorMessage(err)}; retrying in ${formatDelay(delay)}${

@@ -88,3 +88,29 @@ describe('retry', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });
+
+describe('retry time scale', () => {
+  it('scales every wait, Retry-After included', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    await retry(
+      async () => {
+        calls++;
+        if (calls < 3) throw new Flaky(calls === 1 ? 5000 : undefined);
+        return 'ok';
+      },
+      {
+        attempts: 5,
+        baseDelayMs: 1000,
+        maxDelayMs: 30_000,
+        timeScale: 0.01,
+        classify: (err) => ({ retry: true, retryAfterMs: (err as Flaky).retryAfterMs }),
+        what: 'x',
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      },
+    );
+    expect(waits).toEqual([50, 20]);
+  });
+});

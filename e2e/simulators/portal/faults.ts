@@ -7,7 +7,9 @@ export type PortalFault =
   /** Wait, then handle the request normally (combine with a short client timeout for "slow"). */
   | { kind: 'delay'; ms: number }
   /** Reject the request's paging cursor the way Apple does; only requests with a cursor match. */
-  | { kind: 'invalid-cursor' };
+  | { kind: 'invalid-cursor' }
+  /** Answer with this raw body (a truncated JSON, an HTML error page, `{}`), bypassing the schema check. */
+  | { kind: 'raw'; status: number; body: string; contentType?: string };
 
 export interface PortalFaultRule {
   /** The resource path, transport-independent: `/v1/devices`, `/v1/profiles/ABC/certificates`, `listTeams`. */
@@ -63,6 +65,8 @@ export function describeFault(fault: PortalFault): string {
       return `status ${fault.status}${fault.retryAfter !== undefined ? ` Retry-After ${fault.retryAfter}` : ''}`;
     case 'delay':
       return `delay ${fault.ms} ms`;
+    case 'raw':
+      return `raw ${fault.status} ${JSON.stringify(fault.body.slice(0, 20))}`;
     default:
       return fault.kind;
   }

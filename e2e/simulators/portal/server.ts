@@ -177,6 +177,13 @@ export function createHandler(config: ServerConfig) {
       }
       if (fault.kind === 'delay') await delay(fault.ms);
       if (fault.kind === 'invalid-cursor') forceInvalidCursor = true;
+      if (fault.kind === 'raw') {
+        entry.status = fault.status;
+        entry.answeredAt = Date.now();
+        res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' });
+        res.end(fault.body);
+        return;
+      }
       if (fault.kind === 'status') {
         const reply = fromRoute(faultError(fault.status, fault.code, fault.detail));
         if (fault.retryAfter !== undefined) reply.headers['retry-after'] = fault.retryAfter;

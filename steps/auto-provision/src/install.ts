@@ -11,7 +11,7 @@ import {
   type ProjectAnalysis,
   type TargetAnalysis,
 } from '../../../common/codesign/index.ts';
-import { type StepContext, StepError } from '../../../common/step/index.ts';
+import { errorMessage, type StepContext, StepError } from '../../../common/step/index.ts';
 import type { DistributionAssets, EnsuredProfile } from './assets.ts';
 import type { Config } from './config.ts';
 import type { DistributionType } from './inputs.ts';
@@ -146,7 +146,9 @@ export function forceSigning(
     const changed = forceManualSigning(project.pbxprojPath, targets);
     ctx.logger.done(`${project.pbxprojPath} ${changed ? 'is updated' : 'already had these settings'}`);
   } catch (err) {
-    if (!(err instanceof StepError)) throw err;
-    throw new StepError(`Failed to force codesign settings: ${err.message}`);
+    // Every failure of this phase carries upstream's prefix, the portal's API errors included.
+    throw new StepError(`Failed to force codesign settings: ${errorMessage(err)}`, {
+      cause: (err as Error).cause,
+    });
   }
 }

@@ -99,8 +99,10 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     }));
     await installAssets(assets, config, ctx);
   } catch (err) {
-    if (!(err instanceof StepError)) throw err;
-    throw new StepError(`Automatic code signing failed: ${err.message}`);
+    // Every failure of this phase carries upstream's prefix, the portal's API errors included.
+    throw new StepError(`Automatic code signing failed: ${errorMessage(err)}`, {
+      cause: (err as Error).cause,
+    });
   }
   forceSigning(config, assets, ctx);
 
