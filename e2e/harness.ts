@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { stripAnsi } from '../common/step/colors.ts';
+import { fixtureSecrets, liveSecrets } from './secrets.ts';
 import { type Recording, readRecordings, STAND_INS_DIR } from './stand-ins/index.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,6 +21,8 @@ export interface StepRunOptions {
   killAfterMs?: number;
   /** Sends SIGTERM once the output contains this text. */
   killWhenOutput?: string;
+  /** More secrets for the leak scan, besides sensitive inputs, fixtures and what tools were handed. */
+  secrets?: string[];
 }
 
 export interface ExportedOutput {
@@ -89,10 +92,22 @@ export async function runStepSh(stepId: string, options: StepRunOptions): Promis
   );
   if (timer) clearTimeout(timer);
   const calls = readRecordings(log);
+  const output = stripAnsi(raw);
+  const leaks = leakedSecrets(output, [
+    ...sensitiveInputValues(stepId, env),
+    ...handedSecrets(calls),
+    ...fixtureSecrets(),
+    ...liveSecrets(),
+    ...(options.secrets ?? []),
+  ]);
+  if (leaks.length > 0) {
+    const shown = leaks.map((leak) => `${leak.slice(0, 4)}… (${leak.length} characters)`);
+    throw new Error(`${stepId} printed secrets: ${shown.join(', ')}\n${output}`);
+  }
   return {
     exitCode,
     signal,
-    output: stripAnsi(raw),
+    output,
     rawOutput: raw,
     calls,
     outputs: exportedOutputs(calls),
@@ -130,6 +145,33 @@ export function stepYmlDefaults(stepId: string, env: Record<string, string>): Re
   return defaults;
 }
 
+/** Values of the inputs step.yml marks `is_sensitive`, as this run set them. */
+function sensitiveInputValues(stepId: string, env: Record<string, string>): string[] {
+  const stepYml = parseYaml(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as {
+    inputs?: StepYmlInput[];
+  };
+  return (stepYml.inputs ?? [])
+    .filter((item) => (item.opts as { is_sensitive?: boolean } | undefined)?.is_sensitive === true)
+    .map((item) => env[Object.keys(item).find((k) => k !== 'opts')!] ?? '')
+    .flatMap((value) => value.split('|'));
+}
+
+const HANDED_SECRET_VARS = [
+  'FASTLANE_SESSION',
+  'FASTLANE_PASSWORD',
+  'DELIVER_PASSWORD',
+  'PILOT_PASSWORD',
+  'FASTLANE_APPLE_APPLICATION_SPECIFIC_PASSWORD',
+];
+
+/** Secrets the Step gave its tools: session and passwords in their environment, key files they read. */
+function handedSecrets(calls: Recording[]): string[] {
+  return calls.flatMap((call) => [
+    ...HANDED_SECRET_VARS.map((name) => call.env[name] ?? ''),
+    ...Object.values(call.files).map((file) => file.content),
+  ]);
+}
+
 /** What the Step handed to envman, in order. */
 export function exportedOutputs(calls: Recording[]): ExportedOutput[] {
   return calls
@@ -146,17 +188,24 @@ export function callsOf(run: StepRun, tool: string): Recording[] {
 }
 
 /**
- * The secrets a fixture carries, each multi-line one also line by line, for the leak scan.
- * Short fragments (PEM armour, under 8 characters) are left out: they are not secret.
+ * The fragments to look for: each secret whole; a PEM key also line by line (armour lines aside);
+ * a FASTLANE_SESSION also by each cookie value. Values under 4 characters are left out, as the
+ * redactor leaves them.
  */
 export function secretFragments(secrets: readonly string[]): string[] {
   const fragments = new Set<string>();
   for (const secret of secrets) {
-    if (!secret) continue;
+    if (!secret || secret.length < 4) continue;
     fragments.add(secret);
-    for (const line of secret.split(/\r?\n/)) {
-      const trimmed = line.trim();
-      if (trimmed.length >= 8 && !/^-----(BEGIN|END) [A-Z ]+-----$/.test(trimmed)) fragments.add(trimmed);
+    if (secret.includes('-----BEGIN')) {
+      for (const line of secret.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (trimmed.length >= 8 && !/^-----(BEGIN|END) [A-Z ]+-----$/.test(trimmed)) fragments.add(trimmed);
+      }
+    }
+    if (secret.startsWith('---\n- !ruby/object:HTTP::Cookie')) {
+      for (const match of secret.matchAll(/^ {2}value: (.+)$/gm))
+        if (match[1]!.length >= 4) fragments.add(match[1]!);
     }
   }
   return [...fragments];

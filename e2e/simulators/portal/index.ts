@@ -14,10 +14,12 @@
  * ```
  * By hand: `npx tsx e2e/simulators/portal/cli.ts`.
  */
+
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../common/step/http.ts';
+import { registerSecretSource } from '../../secrets.ts';
 import { testTls } from '../tls/index.ts';
 import { PortalFaults } from './faults.ts';
 import { loadSchemas } from './schemas.ts';
@@ -88,6 +90,8 @@ export interface PortalSimulator {
   faults: PortalFaults;
   /** Requests and responses that failed Apple's generated schema; tests expect it empty. */
   schemaViolations: string[];
+  /** The JWTs clients sent; secrets for the leak scan. */
+  bearerTokens: Set<string>;
   /** A team API key; the simulator checks JWTs against its public key. */
   apiKey: { keyId: string; issuerId: string; privateKeyPem: string };
   /** The Apple ID session, as `session_cookies["https://idmsa.apple.com"]` of the connection. */
@@ -117,6 +121,8 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   const faults = new PortalFaults();
   const requestLog: PortalRequestLogEntry[] = [];
   const schemaViolations: string[] = [];
+  const bearerTokens = new Set<string>();
+  const unregisterSecrets = registerSecretSource(() => bearerTokens);
   await loadSchemas();
 
   const handler = createHandler({
@@ -125,6 +131,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     faults,
     requestLog,
     schemaViolations,
+    bearerTokens,
     apiKey: { ...apiKey, publicKey: createPublicKey(privateKey) },
     session,
     latencyMs: () => latencyMs,
@@ -151,6 +158,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     requestLog,
     faults,
     schemaViolations,
+    bearerTokens,
     apiKey: { ...apiKey, privateKeyPem },
     sessionCookies: [
       {
@@ -179,6 +187,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     },
     close: () =>
       new Promise<void>((resolve) => {
+        unregisterSecrets();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -52,6 +52,8 @@ export interface ServerConfig {
   faults: PortalFaults;
   requestLog: PortalRequestLogEntry[];
   schemaViolations: string[];
+  /** Every bearer token received, so tests can check no minted JWT was printed. */
+  bearerTokens: Set<string>;
   apiKey: { keyId: string; issuerId: string; publicKey: import('node:crypto').KeyObject };
   session: { myacinfo: string; valid: boolean };
   latencyMs: () => number;
@@ -194,7 +196,10 @@ export function createHandler(config: ServerConfig) {
     // Authentication, as each of Apple's hosts does it.
     if (entry.transport === 'api_key') {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (token) entry.tokenId = tokenId(token);
+      if (token) {
+        entry.tokenId = tokenId(token);
+        config.bearerTokens.add(token);
+      }
       const problem = token
         ? jwtProblem(token, {
             ...config.apiKey,
