@@ -107,10 +107,7 @@ const BUILD_API_CASES: BuildApiCase[] = [
 interface StepUnderTest {
   id: string;
   /** Inputs and env for a run that reaches the Apple work once credentials exist. */
-  prepare: (buildApi: {
-    url: string;
-    token: string;
-  }) => Promise<{
+  prepare: (buildApi: { url: string; token: string }) => Promise<{
     inputs: Record<string, string>;
     env?: Record<string, string>;
     payload: Record<string, unknown>;

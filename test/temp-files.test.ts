@@ -1,9 +1,18 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyConnection } from '../e2e/fixtures/connections/index.ts';
-import { callsOf, runStepSh, type StepRun } from '../e2e/harness.ts';
+import { callsOf, REPO_ROOT, runStepSh, type StepRun } from '../e2e/harness.ts';
 import { type BuildApiSimulator, startBuildApiSimulator } from '../e2e/simulators/build-api/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/portal/index.ts';
+import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
+import {
+  connectionPayload,
+  KEYCHAIN_PASSWORD,
+  P12_PASSPHRASE,
+  signingIdentity,
+} from '../steps/auto-provision/test/fixtures/scenario.ts';
 
 let sim: BuildApiSimulator;
 beforeAll(async () => {
@@ -51,3 +60,90 @@ describe('temp-file audit: key files are private while they exist and gone after
     if (kill) expect(run.output).toContain('interrupted by SIGTERM');
   });
 });
+
+describe('temp-file audit: deploy-to-itunes-connect', () => {
+  const ipa = join(REPO_ROOT, 'steps/deploy-to-itunes-connect/test/fixtures/App.ipa');
+  it.each([
+    ['success', {}, undefined, 0],
+    ['failure', { STAND_IN_FASTLANE_EXIT: '1', STAND_IN_FASTLANE_FAIL_ON: 'deliver' }, undefined, 1],
+    [
+      'SIGTERM mid-run',
+      { STAND_IN_FASTLANE_SLEEP_MS: '20000', STAND_IN_FASTLANE_SLEEP_ON: 'deliver' },
+      'fastlane stand-in is sleeping',
+      143,
+    ],
+  ] as const)('after %s', async (_name, env, kill, exitCode) => {
+    const run = await runStepSh('deploy-to-itunes-connect', {
+      inputs: { build_url: sim.url, build_api_token: sim.token, ipa_path: ipa, app_id: '1234567890' },
+      env: {
+        STAND_IN_CAPTURE_ARGS: '--api_key_path,--ipa',
+        STAND_IN_XCODEBUILD_STDOUT: 'Xcode 16.2',
+        ...env,
+      },
+      killWhenOutput: kill,
+    });
+    expect(run.exitCode).toBe(exitCode);
+    const deliver = callsOf(run, 'fastlane').find((call) => call.argv.includes('deliver'))!;
+    const keyFile = deliver.files['--api_key_path']!;
+    expect(keyFile.mode & 0o077).toBe(0);
+    expect(JSON.parse(keyFile.content)).toHaveProperty('key');
+    expect(deliver.files['--ipa']!.path).not.toBe(ipa);
+    expect(leftovers(run)).toEqual([]);
+  });
+});
+
+describe('temp-file audit: auto-provision', () => {
+  let portal: PortalSimulator;
+  beforeAll(async () => {
+    portal = await startPortalSimulator({});
+  });
+  afterAll(() => portal.close());
+
+  it.each([
+    ['success', {}, undefined, 0],
+    ['failure', { STAND_IN_SECURITY_EXIT: '1', STAND_IN_SECURITY_FAIL_ON: 'import' }, undefined, 1],
+    [
+      'SIGTERM mid-run',
+      { STAND_IN_SECURITY_SLEEP_MS: '20000', STAND_IN_SECURITY_SLEEP_ON: 'import' },
+      'security stand-in is sleeping',
+      143,
+    ],
+  ] as const)('after %s', async (name, env, kill, exitCode) => {
+    const dir = join(run0(), name.replace(/\W/g, '-'));
+    mkdirSync(dir, { recursive: true });
+    const team = portal.teams[0]!;
+    const dev = signingIdentity(dir, 'development', team.teamId, team.name);
+    portal.state.addCertificate({
+      serialHex: dev.serial,
+      certificateType: 'DEVELOPMENT',
+      commonName: dev.commonName,
+    });
+    const project = generateProject({ dir: join(dir, 'project'), extensions: 0 });
+    sim.setPayload(connectionPayload(portal, 'api_key', {}));
+    const run = await runStepSh('auto-provision', {
+      inputs: {
+        build_url: sim.url,
+        build_api_token: sim.token,
+        project_path: project.projectPath,
+        scheme: project.scheme,
+        distribution_type: 'development',
+        certificate_urls: `file://${dev.p12Path}`,
+        passphrases: P12_PASSPHRASE,
+        keychain_password: KEYCHAIN_PASSWORD,
+      },
+      env: { ...portal.hostMapEnv, STAND_IN_CAPTURE_ARGS: 'import', ...env },
+      killWhenOutput: kill,
+    });
+    sim.setPayload(apiKeyConnection());
+    expect(run.exitCode, run.output).toBe(exitCode);
+    const imported = callsOf(run, 'security').find((call) => call.argv.includes('import'))!;
+    const p12 = imported.files['import']!;
+    expect(p12.path).not.toBe(dev.p12Path);
+    expect(p12.mode & 0o077).toBe(0);
+    expect(leftovers(run)).toEqual([]);
+  });
+});
+
+function run0(): string {
+  return mkdtempSync(join(tmpdir(), 'temp-audit-'));
+}

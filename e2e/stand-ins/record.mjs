@@ -8,6 +8,7 @@
 //   STAND_IN_<TOOL>_SLEEP_MS   waits this long before exiting (for interruption tests);
 //   STAND_IN_<TOOL>_SLEEP_ON   only when the joined argv contains this text
 //   STAND_IN_CAPTURE_FILES     comma-separated env var names whose files are recorded (content, mode)
+//   STAND_IN_CAPTURE_ARGS      comma-separated arguments (e.g. --api_key_path) whose next argument is a file to record
 //   STAND_IN_<TOOL>_WRITE      "ENVVAR=text" writes text to the file named by ENVVAR's value;
 //                              "ENVVAR/rel/path=text" to a file below the directory it names
 // <TOOL> is the tool name upper-cased with non-alphanumerics as underscores.
@@ -32,6 +33,14 @@ for (const name of (process.env.STAND_IN_CAPTURE_FILES ?? '').split(',').filter(
   const path = process.env[name];
   if (path && existsSync(path)) {
     captured[name] = { path, mode: statSync(path).mode & 0o777, content: readFileSync(path, 'utf8') };
+  }
+}
+
+for (const flag of (process.env.STAND_IN_CAPTURE_ARGS ?? '').split(',').filter(Boolean)) {
+  const index = argv.indexOf(flag);
+  const path = index >= 0 ? argv[index + 1] : undefined;
+  if (path && existsSync(path)) {
+    captured[flag] = { path, mode: statSync(path).mode & 0o777, content: readFileSync(path, 'latin1') };
   }
 }
 
