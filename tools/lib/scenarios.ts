@@ -1,8 +1,15 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateProject } from '../../steps/auto-provision/test/fixtures/generate-project.ts';
+import {
+  KEYCHAIN_PASSWORD,
+  P12_PASSPHRASE,
+  signingIdentity,
+} from '../../steps/auto-provision/test/fixtures/scenario.ts';
 import { runCommand } from '../cli/commands/run.ts';
 import { consoleOut, type Out, REPO_ROOT } from './repo.ts';
+import { SIMULATED_TEAM, type SimulatorSeed } from './simulators.ts';
 import { envItems, loadStepYml } from './step-yml.ts';
 import { storedZip } from './zip.ts';
 
@@ -13,12 +20,22 @@ import { storedZip } from './zip.ts';
 export interface Scenario {
   id: string;
   label: string;
-  /** Prepares the source dir (BITRISE_SOURCE_DIR) and returns the inputs. */
-  prepare: (sourceDir: string) => Record<string, string>;
+  /**
+   * Prepares the source dir (BITRISE_SOURCE_DIR) and returns the inputs; `tempDir` is an empty
+   * folder outside it for anything else (certificates, HOME). Both are removed after the run.
+   */
+  prepare: (sourceDir: string, tempDir: string) => PreparedScenario;
+}
+
+export interface PreparedScenario {
+  inputs: Record<string, string>;
+  /** Set over the caller's environment for the run, e.g. HOME in `tempDir`. */
+  env?: Record<string, string>;
+  /** What the simulators hold when the Step starts. */
+  seed?: SimulatorSeed;
 }
 
 export const DEMO_BUNDLE_ID = 'io.bitrise.steps.demo';
-const SAMPLE_PROJECT = join(REPO_ROOT, 'common', 'codesign', 'test', 'fixtures', 'sample');
 
 function demoIpa(path: string): string {
   const plist = `<?xml version="1.0" encoding="UTF-8"?>
@@ -43,9 +60,44 @@ function demoIpa(path: string): string {
   return path;
 }
 
-function sampleProject(sourceDir: string): string {
-  cpSync(SAMPLE_PROJECT, join(sourceDir, 'sample'), { recursive: true });
-  return join(sourceDir, 'sample', 'Sample.xcodeproj');
+/** The connected test device the portal simulator knows. */
+export const DEMO_DEVICE_UDID = '00008030-001A2B3C4D5E6F70';
+
+/**
+ * An auto-provision run that can succeed: a generated project (app + one extension) in the
+ * source dir, a throwaway development identity as a p12 whose certificate and one device are on
+ * the simulated portal, and HOME in the temp dir so profiles and the keychain path stay out of
+ * the real home (the `security` calls go to the recording stand-in).
+ */
+function autoProvision(dryRun: boolean): Scenario['prepare'] {
+  return (sourceDir, tempDir) => {
+    const project = generateProject({ dir: sourceDir, extensions: 1 });
+    const certDir = join(tempDir, 'certificates');
+    const home = join(tempDir, 'home');
+    mkdirSync(certDir);
+    mkdirSync(home);
+    const dev = signingIdentity(certDir, 'development', SIMULATED_TEAM.teamId, SIMULATED_TEAM.name);
+    return {
+      inputs: {
+        project_path: project.projectPath,
+        scheme: project.scheme,
+        distribution_type: 'development',
+        certificate_urls: `file://${dev.p12Path}`,
+        passphrases: P12_PASSPHRASE,
+        keychain_password: KEYCHAIN_PASSWORD,
+        dry_run: dryRun ? 'yes' : 'no',
+      },
+      env: { HOME: home },
+      seed: {
+        portal: {
+          certificates: [
+            { serialHex: dev.serial, certificateType: 'DEVELOPMENT', commonName: dev.commonName },
+          ],
+          devices: [{ udid: DEMO_DEVICE_UDID }],
+        },
+      },
+    };
+  };
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -55,38 +107,30 @@ export const SCENARIOS: Scenario[] = [
     prepare: (dir) => {
       mkdirSync(join(dir, 'fastlane'));
       writeFileSync(join(dir, 'fastlane', 'Fastfile'), 'lane :beta do\nend\n');
-      return { lane: 'ios beta', work_dir: dir, enable_cache: 'no', export_session: 'yes' };
+      return { inputs: { lane: 'ios beta', work_dir: dir, enable_cache: 'no', export_session: 'yes' } };
     },
   },
   {
     id: 'deploy-to-itunes-connect',
     label: 'dry run of an IPA upload',
     prepare: (dir) => ({
-      ipa_path: demoIpa(join(dir, 'Demo.ipa')),
-      pkg_path: '',
-      bundle_id: DEMO_BUNDLE_ID,
-      dry_run: 'yes',
+      inputs: {
+        ipa_path: demoIpa(join(dir, 'Demo.ipa')),
+        pkg_path: '',
+        bundle_id: DEMO_BUNDLE_ID,
+        dry_run: 'yes',
+      },
     }),
   },
   {
     id: 'auto-provision',
-    label: 'dry run against the sample Xcode project',
-    prepare: (dir) => ({
-      project_path: sampleProject(dir),
-      scheme: 'Sample',
-      distribution_type: 'development',
-      dry_run: 'yes',
-    }),
+    label: 'dry run against a generated Xcode project (app + 1 extension)',
+    prepare: autoProvision(true),
   },
   {
     id: 'auto-provision',
-    label: 'real run against the sample Xcode project (portal simulator)',
-    prepare: (dir) => ({
-      project_path: sampleProject(dir),
-      scheme: 'Sample',
-      distribution_type: 'development',
-      dry_run: 'no',
-    }),
+    label: 'real run against a generated Xcode project (portal simulator)',
+    prepare: autoProvision(false),
   },
 ];
 
@@ -98,7 +142,13 @@ export interface ScenarioResult {
 }
 
 export async function runScenarios(
-  options: { root?: string; out?: Out; scenarios?: Scenario[] } = {},
+  options: {
+    root?: string;
+    out?: Out;
+    scenarios?: Scenario[];
+    /** Where the Steps' own output goes; default stdout. */
+    stepOutput?: (chunk: string) => void;
+  } = {},
 ): Promise<number> {
   const root = options.root ?? REPO_ROOT;
   const out = options.out ?? consoleOut;
@@ -106,7 +156,7 @@ export async function runScenarios(
   for (const scenario of options.scenarios ?? SCENARIOS) {
     out.log('');
     out.log(`=== ${scenario.id}: ${scenario.label} ===`);
-    results.push(await runScenario(scenario, root, out));
+    results.push(await runScenario(scenario, root, out, options.stepOutput));
   }
   out.log('');
   out.log('npm start summary:');
@@ -123,7 +173,12 @@ export async function runScenarios(
   return failed.length === 0 ? 0 : 1;
 }
 
-async function runScenario(scenario: Scenario, root: string, out: Out): Promise<ScenarioResult> {
+async function runScenario(
+  scenario: Scenario,
+  root: string,
+  out: Out,
+  stepOutput?: (chunk: string) => void,
+): Promise<ScenarioResult> {
   const base = { scenario, outputs: [] };
   const dir = join(root, 'steps', scenario.id);
   if (!existsSync(join(dir, 'step.yml')))
@@ -140,17 +195,31 @@ async function runScenario(scenario: Scenario, root: string, out: Out): Promise<
       detail: `steps/${scenario.id} has no bundle yet (src/main.ts missing?)`,
     };
   const declared = new Set(envItems(loadStepYml(join(dir, 'step.yml')).data['inputs']).map((i) => i.key));
-  const sourceDir = mkdtempSync(join(tmpdir(), `npm-start-${scenario.id}-`));
+  const runDir = mkdtempSync(join(tmpdir(), `npm-start-${scenario.id}-`));
+  const sourceDir = join(runDir, 'src');
+  const tempDir = join(runDir, 'tmp');
   try {
-    const wanted = scenario.prepare(sourceDir);
+    mkdirSync(sourceDir);
+    mkdirSync(tempDir);
+    const prepared = scenario.prepare(sourceDir, tempDir);
     // A Step whose inputs changed still runs; the dropped inputs are named so the scenario gets updated.
-    const dropped = Object.keys(wanted).filter((key) => !declared.has(key));
+    const dropped = Object.keys(prepared.inputs).filter((key) => !declared.has(key));
     if (dropped.length)
       out.log(`note: ${scenario.id} has no input ${dropped.join(', ')}; update tools/lib/scenarios.ts`);
-    const inputs = Object.entries(wanted)
+    const inputs = Object.entries(prepared.inputs)
       .filter(([key]) => declared.has(key))
       .map(([key, value]) => `${key}=${value}`);
-    const result = await runCommand({ id: scenario.id, root, input: inputs, sourceDir, simulate: true, out });
+    const result = await runCommand({
+      id: scenario.id,
+      root,
+      input: inputs,
+      sourceDir,
+      simulate: true,
+      simulatorSeed: prepared.seed,
+      env: prepared.env ? { ...process.env, ...prepared.env } : undefined,
+      out,
+      stepOutput,
+    });
     return {
       scenario,
       status: result.exitCode === 0 ? 'ok' : 'failed',
@@ -160,6 +229,6 @@ async function runScenario(scenario: Scenario, root: string, out: Out): Promise<
   } catch (err) {
     return { ...base, status: 'failed', detail: (err as Error).message };
   } finally {
-    rmSync(sourceDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from './repo.ts';
-import { startSimulators } from './simulators.ts';
+import { type SimulatorSeed, startSimulators } from './simulators.ts';
 
 /** Tools the Steps call that a Linux dev machine lacks; recording stand-ins replace them. */
 export const STAND_IN_TOOLS = ['fastlane', 'bundle', 'gem', 'security', 'xcodebuild', 'sudo'] as const;
@@ -49,6 +49,8 @@ export async function startSimulation(options: {
   path?: string;
   /** The caller's environment, for the stand-in defaults it already sets. */
   env?: NodeJS.ProcessEnv;
+  /** What the simulators hold when the Step starts; default empty. */
+  seed?: SimulatorSeed;
 }): Promise<Simulation> {
   const root = options.root ?? REPO_ROOT;
   const binDir = mkdtempSync(join(tmpdir(), 'steps-stand-ins-'));
@@ -65,7 +67,7 @@ export async function startSimulation(options: {
   const standInLog = join(logDir, 'stand-ins.jsonl');
   rmSync(standInLog, { force: true });
 
-  const simulators = await startSimulators();
+  const simulators = await startSimulators(options.seed);
   const notes = [...simulators.notes];
   const installed = missing.filter((tool) => onPath(tool, options.path ?? process.env['PATH']));
   notes.push(

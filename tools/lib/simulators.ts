@@ -1,11 +1,24 @@
 import { combinedConnection } from '../../e2e/fixtures/connections/index.ts';
-import { startBuildApiSimulator, startPortalSimulator } from '../../e2e/simulators/index.ts';
+import {
+  type PortalSeed,
+  type PortalState,
+  startBuildApiSimulator,
+  startPortalSimulator,
+} from '../../e2e/simulators/index.ts';
 
 /**
  * The adapter between `steps run --simulate` and e2e/simulators, the only file that knows their
  * API. The portal simulator starts first; the build API then serves a connection holding the
  * portal's own API key and Apple ID session, so whichever credential a Step picks is accepted.
  */
+
+/** What the simulators hold when the Step starts, e.g. the certificate of the p12 a scenario passes. */
+export interface SimulatorSeed {
+  /** Portal content of the simulated team (DEFAULT_TEAM below). */
+  portal?: PortalSeed;
+}
+
+export { DEFAULT_TEAM as SIMULATED_TEAM } from '../../e2e/simulators/index.ts';
 
 export interface StartedSimulators {
   env: Record<string, string>;
@@ -15,8 +28,8 @@ export interface StartedSimulators {
   stop(): Promise<void>;
 }
 
-export async function startSimulators(): Promise<StartedSimulators> {
-  const portal = await startPortalSimulator();
+export async function startSimulators(seed: SimulatorSeed = {}): Promise<StartedSimulators> {
+  const portal = await startPortalSimulator({ seed: seed.portal });
   try {
     const team = portal.teams[0]!;
     const buildApi = await startBuildApiSimulator({
@@ -39,7 +52,7 @@ export async function startSimulators(): Promise<StartedSimulators> {
       teamId: team.teamId,
       notes: [
         `Bitrise build API simulator at ${buildApi.url}: BITRISE_BUILD_URL and BITRISE_BUILD_API_TOKEN point at it; its connection has an Apple ID session (valid 20 days) and an API key`,
-        `Apple Developer Portal simulator at ${portal.url} (team ${team.teamId}): Apple's hosts are routed to it through ${Object.keys(portal.hostMapEnv).join(' and ')}`,
+        `Apple Developer Portal simulator at ${portal.url} (team ${team.teamId}): Apple's hosts are routed to it through ${Object.keys(portal.hostMapEnv).join(' and ')}; ${seeded(portal.state)}`,
       ],
       async stop() {
         await buildApi.close();
@@ -50,4 +63,15 @@ export async function startSimulators(): Promise<StartedSimulators> {
     await portal.close();
     throw err;
   }
+}
+
+function seeded(state: PortalState): string {
+  const counts = [
+    [state.certificates.length, 'certificate'],
+    [state.devices.length, 'device'],
+    [state.bundleIds.length, 'App ID'],
+    [state.profiles.length, 'profile'],
+  ] as const;
+  const held = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+  return held.length ? `it starts with ${held.join(', ')}` : 'it starts empty';
 }

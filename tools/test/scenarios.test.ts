@@ -1,6 +1,11 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRecordings } from '../../e2e/stand-ins/index.ts';
+import { KEYCHAIN_PASSWORD, P12_PASSPHRASE } from '../../steps/auto-provision/test/fixtures/scenario.ts';
+import { REPO_ROOT } from '../lib/repo.ts';
 import { runScenarios, SCENARIOS } from '../lib/scenarios.ts';
-import { collect, fixtureRoot } from './helpers.ts';
+import { collect, fixtureRoot, tempDir } from './helpers.ts';
 
 describe('npm start scenarios', () => {
   it('runs each existing Step through steps run --simulate, skips missing ones, and prints outcomes and outputs', async () => {
@@ -10,8 +15,12 @@ describe('npm start scenarios', () => {
       root,
       out,
       scenarios: [
-        { id: 'sample-step', label: 'greets', prepare: () => ({ greeting: 'Hi there', not_an_input: 'x' }) },
-        { id: 'not-written-yet', label: 'later', prepare: () => ({}) },
+        {
+          id: 'sample-step',
+          label: 'greets',
+          prepare: () => ({ inputs: { greeting: 'Hi there', not_an_input: 'x' } }),
+        },
+        { id: 'not-written-yet', label: 'later', prepare: () => ({ inputs: {} }) },
       ],
     });
     const text = out.text();
@@ -27,7 +36,9 @@ describe('npm start scenarios', () => {
   it('exits 1 when a Step fails', async () => {
     const root = fixtureRoot('sample-step');
     const out = collect();
-    const scenarios = [{ id: 'sample-step', label: 'fails', prepare: () => ({ greeting: 'fail' }) }];
+    const scenarios = [
+      { id: 'sample-step', label: 'fails', prepare: () => ({ inputs: { greeting: 'fail' } }) },
+    ];
     expect(await runScenarios({ root, out, scenarios })).toBe(1);
     expect(out.text()).toContain('- sample-step (fails): FAILED - exit code 4');
     expect(out.text()).toContain('0/1 succeeded, 0 skipped');
@@ -39,5 +50,57 @@ describe('npm start scenarios', () => {
       'deploy-to-itunes-connect',
       'auto-provision',
     ]);
+  });
+
+  it('auto-provision: the dry run changes nothing and the real run signs a generated project on the seeded portal', async () => {
+    // The built Step (dist is committed) in a scratch root, so the run's _tmp stays out of the repo.
+    const root = tempDir();
+    cpSync(join(REPO_ROOT, 'steps', 'auto-provision'), join(root, 'steps', 'auto-provision'), {
+      recursive: true,
+      filter: (src) => !/[/\\](node_modules|_tmp|src|test)$/.test(src),
+    });
+    const out = collect();
+    let stepOutput = '';
+    const scenarios = SCENARIOS.filter((s) => s.id === 'auto-provision');
+    expect(scenarios.map((s) => s.label)).toEqual([
+      expect.stringMatching(/^dry run/),
+      expect.stringMatching(/^real run/),
+    ]);
+    const code = await runScenarios({ root, out, scenarios, stepOutput: (chunk) => (stepOutput += chunk) });
+    const text = out.text();
+    expect(code, `${text}\n${stepOutput}`).toBe(0);
+    expect(text).toContain('it starts with 1 certificate, 1 device');
+    expect(text).toContain('2/2 succeeded, 0 skipped');
+
+    // Dry run: a plan, no outputs.
+    expect(stepOutput).toContain(
+      'Dry run: nothing was changed on the Developer Portal, on disk or in the keychain',
+    );
+    expect(text).toMatch(/- auto-provision \(dry run[^\n]*\): OK\n {4}\(no outputs\)/);
+
+    // Real run: the four development outputs (the production ones apply to other distribution types).
+    const real = text.slice(text.indexOf('- auto-provision (real run'));
+    expect(real).toMatch(/^- auto-provision \(real run[^\n]*\): OK\n/);
+    const outputs = Object.fromEntries(
+      [...real.matchAll(/^ {4}(BITRISE_\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(outputs).toEqual({
+      BITRISE_EXPORT_METHOD: 'development',
+      BITRISE_DEVELOPER_TEAM: 'SIMTEAM001',
+      BITRISE_DEVELOPMENT_CODESIGN_IDENTITY: 'Apple Development: Simulated Team (SIMTEAM001)',
+      BITRISE_DEVELOPMENT_PROFILE: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      ),
+    });
+
+    // Profiles went to the scenario's temp HOME; the keychain work went to the security stand-in.
+    expect(stepOutput).toMatch(
+      /\/tmp\/home\/Library\/MobileDevice\/Provisioning Profiles\/[0-9a-f-]{36}\.mobileprovision/,
+    );
+    const security = readRecordings(join(root, '_tmp', 'auto-provision', 'stand-ins.jsonl')).filter(
+      (r) => r.tool === 'security',
+    );
+    expect(security.map((r) => r.argv[0])).toContain('import');
+    for (const secret of [P12_PASSPHRASE, KEYCHAIN_PASSWORD]) expect(stepOutput).not.toContain(secret);
   });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { consoleOut, type Out, REPO_ROOT } from '../../lib/repo.ts';
 import { type RunStepResult, runStepLocally, UsageError } from '../../lib/run-step.ts';
 import { startSimulation } from '../../lib/simulate.ts';
+import type { SimulatorSeed } from '../../lib/simulators.ts';
 
 export interface RunCommandOptions {
   id: string;
@@ -13,6 +14,8 @@ export interface RunCommandOptions {
   sourceDir?: string;
   outputsFile?: string;
   simulate?: boolean;
+  /** With `simulate`: what the simulators hold when the Step starts. */
+  simulatorSeed?: SimulatorSeed;
   out?: Out;
   stepOutput?: (chunk: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -43,6 +46,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunStepRes
         root,
         path: (options.env ?? process.env)['PATH'],
         env: options.env,
+        seed: options.simulatorSeed,
       })
     : undefined;
   try {
