@@ -12,7 +12,10 @@ import {
   skipWithoutRuby,
 } from './index.ts';
 
-const FIXTURE_SESSION = readFileSync('/work/shared/reference/fixtures/go-xcode-fastlane-session.yml', 'utf8');
+const FIXTURE_SESSION = readFileSync(
+  new URL('../../test/fixtures/reference/go-xcode-fastlane-session.yml', import.meta.url),
+  'utf8',
+);
 const DES_NAME = 'DES58b0eba556d80ed2b98707e15ffafd344';
 const DES_VALUE = 'HSARMTKNSRVTWFlaFrGQTmfmFBwJuiX/aaaaaaaaa+A7FbJa4V8MmWijnJknnX06ME0KrI9V8vFg==SRVT';
 

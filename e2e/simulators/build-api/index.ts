@@ -1,7 +1,7 @@
 /**
  * A simulated Bitrise build API that serves `GET <build URL>/apple_developer_portal_data.json`,
  * the endpoint the steps query for the app's connected Apple account
- * (see /work/shared/reference/connected-session.md §1 and §2).
+ * (see the workspace's shared/reference/connected-session.md §1 and §2).
  *
  * It is a real node:http server on 127.0.0.1 with a random port so tests exercise the actual HTTP
  * client (retries, timeouts, transport errors) instead of a mocked one. Every request is recorded,

@@ -212,6 +212,21 @@ describe('fastlane-wrapper end to end', () => {
     expect(lane(result)!.env['FASTLANE_SESSION']).toBeUndefined();
   });
 
+  it('warns, listing the keys, when the credentials override inherited variables', async () => {
+    const result = await run(
+      appleIdConnection(),
+      {},
+      { FASTLANE_USER: 'someone-else@example.com', SPACESHIP_SKIP_2FA_UPGRADE: '0' },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toContain(
+      'Fastlane authentication-related environment variable(s) (SPACESHIP_SKIP_2FA_UPGRADE, FASTLANE_USER) are set, overriding.',
+    );
+    expect(lane(result)!.env['FASTLANE_USER']).toBe('example@example.io');
+    // Only the fastlane process gets them: the Step's other tools (gem) keep the inherited value.
+    expect(callsOf(result, 'gem')[0]!.env['FASTLANE_USER']).toBe('someone-else@example.com');
+  });
+
   it('uses the Apple ID inputs with connection off, without fetching', async () => {
     const before = sim.requests.length;
     const result = await run(appleIdConnection(), {
