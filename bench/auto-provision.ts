@@ -11,7 +11,7 @@ import {
   KEYCHAIN_PASSWORD,
   P12_PASSPHRASE,
   seedExisting,
-  signingIdentity,
+  seededDevelopmentIdentity,
 } from '../steps/auto-provision/test/fixtures/scenario.ts';
 
 interface Row {
@@ -69,13 +69,7 @@ async function measure(targets: number, state: State, tools: string): Promise<Au
     token: 'bench-token-5e1f',
   });
   try {
-    const team = sim.teams[0]!;
-    const dev = signingIdentity(work, 'development', team.teamId, team.name);
-    sim.state.addCertificate({
-      serialHex: dev.serial,
-      certificateType: 'DEVELOPMENT',
-      commonName: dev.commonName,
-    });
+    const dev = seededDevelopmentIdentity(sim, work);
     const project = generateProject({
       dir: join(work, 'src'),
       extensions: targets - 1,

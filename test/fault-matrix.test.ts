@@ -16,9 +16,10 @@ import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/po
 import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
 import {
   connectionPayload,
+  developmentInputs,
   KEYCHAIN_PASSWORD,
   P12_PASSPHRASE,
-  signingIdentity,
+  seededDevelopmentIdentity,
 } from '../steps/auto-provision/test/fixtures/scenario.ts';
 
 /**
@@ -126,23 +127,9 @@ afterAll(() => portal.close());
 function autoProvisionWorld(sim: PortalSimulator, name: string) {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
-  const team = sim.teams[0]!;
-  const dev = signingIdentity(dir, 'development', team.teamId, team.name);
-  sim.state.addCertificate({
-    serialHex: dev.serial,
-    certificateType: 'DEVELOPMENT',
-    commonName: dev.commonName,
-  });
+  const identity = seededDevelopmentIdentity(sim, dir);
   const project = generateProject({ dir: join(dir, 'project'), extensions: 0 });
-  return {
-    project_path: project.projectPath,
-    scheme: project.scheme,
-    distribution_type: 'development',
-    certificate_urls: `file://${dev.p12Path}`,
-    passphrases: P12_PASSPHRASE,
-    keychain_password: KEYCHAIN_PASSWORD,
-    dry_run: 'yes',
-  };
+  return { ...developmentInputs(identity, project), dry_run: 'yes' };
 }
 
 let worldCounter = 0;

@@ -9,9 +9,8 @@ import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/po
 import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
 import {
   connectionPayload,
-  KEYCHAIN_PASSWORD,
-  P12_PASSPHRASE,
-  signingIdentity,
+  developmentInputs,
+  seededDevelopmentIdentity,
 } from '../steps/auto-provision/test/fixtures/scenario.ts';
 
 let sim: BuildApiSimulator;
@@ -111,26 +110,11 @@ describe('temp-file audit: auto-provision', () => {
   ] as const)('after %s', async (name, env, kill, exitCode) => {
     const dir = join(run0(), name.replace(/\W/g, '-'));
     mkdirSync(dir, { recursive: true });
-    const team = portal.teams[0]!;
-    const dev = signingIdentity(dir, 'development', team.teamId, team.name);
-    portal.state.addCertificate({
-      serialHex: dev.serial,
-      certificateType: 'DEVELOPMENT',
-      commonName: dev.commonName,
-    });
+    const dev = seededDevelopmentIdentity(portal, dir);
     const project = generateProject({ dir: join(dir, 'project'), extensions: 0 });
     sim.setPayload(connectionPayload(portal, 'api_key', {}));
     const run = await runStepSh('auto-provision', {
-      inputs: {
-        build_url: sim.url,
-        build_api_token: sim.token,
-        project_path: project.projectPath,
-        scheme: project.scheme,
-        distribution_type: 'development',
-        certificate_urls: `file://${dev.p12Path}`,
-        passphrases: P12_PASSPHRASE,
-        keychain_password: KEYCHAIN_PASSWORD,
-      },
+      inputs: { build_url: sim.url, build_api_token: sim.token, ...developmentInputs(dev, project) },
       env: { ...portal.hostMapEnv, STAND_IN_CAPTURE_ARGS: 'import', ...env },
       killWhenOutput: kill,
     });
