@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, stepYmlDefaults } from '../e2e/harness.ts';
@@ -34,6 +34,7 @@ export interface AutoProvisionFigure {
   wallMs: number;
   requests: number;
   requestLimit: number;
+  peakRssMb: number;
 }
 
 /** Shell stand-ins for security and envman: no node start-up inside the measured time. */
@@ -86,8 +87,16 @@ async function measure(targets: number, state: State, tools: string): Promise<Au
     }
     const home = join(work, 'home');
     mkdirSync(home, { recursive: true });
+    // The Step's own peak memory, written by a preload when its process exits.
+    const rssFile = join(work, 'rss');
+    const preload = join(work, 'rss.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
+    );
     const env: Record<string, string> = {
       PATH: `${tools}:${process.env['PATH']}`,
+      NODE_OPTIONS: `--require ${preload}`,
       HOME: home,
       TMPDIR: work,
       BITRISE_SOURCE_DIR: join(work, 'src'),
@@ -115,7 +124,15 @@ async function measure(targets: number, state: State, tools: string): Promise<Au
       );
     const created = sim.state.profiles.length;
     if (created !== targets) throw new Error(`expected ${targets} profiles after the run, found ${created}`);
-    return { targets, state, wallMs, requests: sim.requestLog.length, requestLimit: requestLimit(targets) };
+    const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    return {
+      targets,
+      state,
+      wallMs,
+      requests: sim.requestLog.length,
+      requestLimit: requestLimit(targets),
+      peakRssMb,
+    };
   } finally {
     await api.close();
     await sim.close();
@@ -159,6 +176,14 @@ export async function autoProvisionBench(rows: Row[]): Promise<Record<string, un
           target: `≤ ${figure.requestLimit}`,
           met: figure.requests <= figure.requestLimit,
         });
+        if (targets === 20) {
+          rows.push({
+            measure: `${label}: peak RSS`,
+            value: `${figure.peakRssMb.toFixed(1)} MB`,
+            target: '≤ 100 MB',
+            met: figure.peakRssMb <= 100,
+          });
+        }
       }
     }
   } finally {
