@@ -1,3 +1,4 @@
+import type { ProvisioningProfile } from '../codesign/index.ts';
 import { createHttpClient, type Env, type Logger, type Secret, timeScale } from '../step/index.ts';
 import { ApiKeyTransport } from './api-key-transport.ts';
 import { AppleIdTransport } from './apple-id-transport.ts';
@@ -15,7 +16,6 @@ import type {
   Profile,
   ProfileType,
 } from './models.ts';
-import type { ProvisioningProfileInfo } from './profile-content.ts';
 import * as bundleIds from './resources/bundle-ids.ts';
 import * as certificates from './resources/certificates.ts';
 import * as devices from './resources/devices.ts';
@@ -62,7 +62,7 @@ export interface PortalClient {
   deleteProfile(id: string): Promise<void>;
   listProfileCertificates(profile: Profile): Promise<Certificate[]>;
   getProfileBundleId(profile: Profile): Promise<BundleId>;
-  decodeProfile(profile: Profile): ProvisioningProfileInfo;
+  decodeProfile(profile: Profile): ProvisioningProfile;
 }
 
 /**

@@ -48,7 +48,6 @@ export type {
   Profile,
   ProfileType,
 } from './models.ts';
-export { decodeProfileContent, type ProvisioningProfileInfo } from './profile-content.ts';
 export type { CreateBundleIdParams } from './resources/bundle-ids.ts';
 export { normalizeSerial } from './resources/certificates.ts';
 export type { DeviceFilter, RegisterDeviceParams } from './resources/devices.ts';

@@ -1,8 +1,8 @@
+import { decodeProfile as decodeProfileFile, type ProvisioningProfile } from '../../codesign/index.ts';
 import { type PortalContext, relatedUrl, resourceUrl } from '../context.ts';
 import { PortalApiError, ProfilesChangedError } from '../errors.ts';
 import type { BundleId, Certificate, Profile, ProfileType } from '../models.ts';
 import { getOne, listAll, PAGE_LIMIT } from '../paging.ts';
-import { decodeProfileContent, type ProvisioningProfileInfo } from '../profile-content.ts';
 import { listBundleIdProfiles } from './bundle-ids.ts';
 
 /** The listed profile with exactly this name and type. Expired profiles are never listed by Apple. */
@@ -109,8 +109,9 @@ function changedOn404(err: unknown): never {
   throw err;
 }
 
-export function decodeProfile(profile: Profile): ProvisioningProfileInfo {
+/** The `.mobileprovision` Apple returns as `profileContent`, decoded by the code-signing module. */
+export function decodeProfile(profile: Profile): ProvisioningProfile {
   const content = profile.attributes.profileContent;
   if (!content) throw new Error(`profile ${profile.id} carries no profileContent`);
-  return decodeProfileContent(content);
+  return decodeProfileFile(Buffer.from(content, 'base64'));
 }

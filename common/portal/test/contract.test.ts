@@ -164,14 +164,14 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     expect(info.uuid).toBe(issued.uuid);
     expect(info.uuid).toBe(profile.attributes.uuid);
     expect(info.name).toBe(name);
-    expect(info.teamIdentifier).toBe(sim.teams[0]!.teamId);
+    expect(info.teamId).toBe(sim.teams[0]!.teamId);
     expect(info.bundleId).toBe('io.bitrise.app');
     expect(info.platform).toBe('ios');
     expect(info.provisionedDevices.sort()).toEqual([UDID_A, UDID_B].sort());
     expect(info.entitlements).toEqual(issued.entitlements);
     expect(info.entitlements['aps-environment']).toBe('development');
     expect(info.entitlements['get-task-allow']).toBe(true);
-    expect(info.developerCertificates).toEqual([sim.state.certificates[0]!.der]);
+    expect(info.developerCertificates.map((c) => c.der)).toEqual([sim.state.certificates[0]!.der]);
     expect(info.expirationDate.toISOString()).toBe(profile.attributes.expirationDate);
 
     expect((await client.findProfile(name, 'IOS_APP_DEVELOPMENT'))?.id).toBe(profile.id);
