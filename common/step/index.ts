@@ -22,6 +22,7 @@ export {
 } from './http.ts';
 export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
+export { type ReadLocationOptions, readLocation } from './read-location.ts';
 export { MASK, Redactor, redactor } from './redactor.ts';
 export {
   backoffDelay,

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Got } from 'got';
-import { type Logger, redactor, retry, Secret, StepError } from '../../step/index.ts';
+import { type Logger, readLocation, redactor, Secret, StepError } from '../../step/index.ts';
 import type { CertificateInfo } from './certificate-info.ts';
 import { decodeP12 } from './p12.ts';
 
@@ -27,19 +25,6 @@ export interface LoadCertificatesOptions {
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-class DownloadError extends StepError {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    cause?: unknown,
-  ) {
-    super(message, { cause });
-  }
-}
-
-const RETRYABLE_NETWORK =
-  /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|EPIPE|ENOTFOUND|ENETUNREACH|ERR_GOT_REQUEST_ERROR)$/;
 
 /**
  * Downloads (https://), reads (file:// or a path) and decodes p12 certificates. Empty URL entries
@@ -101,53 +86,16 @@ async function fetchCertificate(
   source: string,
   options: LoadCertificatesOptions,
 ): Promise<Buffer> {
-  let data: Buffer;
-  if (/^https:\/\//i.test(url)) {
-    data = await retry(() => download(url, source, options), {
-      attempts: options.attempts ?? 3,
-      baseDelayMs: 1000,
-      maxDelayMs: 10_000,
-      jitter: 0.2,
-      classify: (err) => ({ retry: err instanceof DownloadError && err.retryable }),
-      what: `Downloading ${source}`,
-      logger: options.logger,
-      sleep: options.sleep,
-    });
-  } else if (/^file:\/\//i.test(url) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    const path = /^file:/i.test(url) ? fileURLToPath(url) : url;
-    try {
-      data = readFileSync(path);
-    } catch (err) {
-      throw new StepError(`failed to read ${source}`, { cause: err });
-    }
-  } else {
-    throw new StepError(`${source}: unsupported URL scheme; use https://, file:// or a local path`);
-  }
+  const data = await readLocation(url, {
+    http: options.http,
+    logger: options.logger,
+    what: source,
+    timeoutMs: options.timeoutMs ?? 5 * 60_000,
+    attempts: options.attempts,
+    sleep: options.sleep,
+  });
   if (data.length === 0) throw new StepError(`certificate is empty: ${displayUrl(url)}`);
   return data;
-}
-
-async function download(url: string, source: string, options: LoadCertificatesOptions): Promise<Buffer> {
-  let response: { statusCode: number; body: Buffer };
-  try {
-    response = await options.http.get(url, {
-      responseType: 'buffer',
-      timeout: { request: options.timeoutMs ?? 5 * 60_000 },
-    });
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    throw new DownloadError(
-      `failed to download ${source}: ${code || String(err)}`,
-      RETRYABLE_NETWORK.test(code),
-      err,
-    );
-  }
-  if (response.statusCode < 200 || response.statusCode >= 300) {
-    const retryable =
-      response.statusCode >= 500 || response.statusCode === 429 || response.statusCode === 408;
-    throw new DownloadError(`failed to download ${source}: HTTP ${response.statusCode}`, retryable);
-  }
-  return response.body;
 }
 
 function toSecret(value: string | Secret): Secret {
