@@ -30,6 +30,7 @@ export {
   type AppleIdCredentials,
   type AuthInputNames,
   type AuthInputs,
+  authInputProblem,
   CONNECTION_MODES,
   type ConnectionMode,
   type Credentials,

@@ -4,6 +4,7 @@ import { IDMSA_ORIGIN, isConnected } from '../bitrise/connection.ts';
 import { StepError } from '../step/errors.ts';
 import type { Logger } from '../step/logger.ts';
 import type { Env } from '../step/run.ts';
+import type { InputProblem } from '../step/schema.ts';
 import { Secret } from '../step/secret.ts';
 import { keyIdFromPath, readApiKeyInput } from './api-key-input.ts';
 import { goUtcString, isExpired, nearExpiryWarning, REAUTHENTICATE_HINT } from './expiry.ts';
@@ -92,34 +93,64 @@ export interface SelectOptions {
   retryBaseDelayMs?: number;
 }
 
-const issue = (message: string, hint: string) =>
-  new StepError(`Issue with authentication related inputs: ${message}`, { hint });
-
-/** Upstream's input checks (go-xcode appleauth `Validate`), naming the inputs to fix. */
-export function validateAuthInputs(inputs: AuthInputs, names: AuthInputNames, logger: Logger): void {
+/**
+ * Upstream's input checks (go-xcode appleauth `Validate`): the first problem, keyed by the input to
+ * fix, so a Step can report it with its other input problems. The mixed case names both groups
+ * and prints upstream's warning.
+ */
+export function authInputProblem(
+  inputs: AuthInputs,
+  names: AuthInputNames,
+  logger: Logger,
+): InputProblem | undefined {
   const appleIdSet = Boolean(
     inputs.appleId.trim() || !inputs.password.isEmpty || inputs.appPassword.reveal().trim(),
   );
   const apiKeySet = Boolean(inputs.apiKeyPath.reveal().trim() || inputs.apiIssuer.trim());
+  const problem = (key: string, message: string, hint: string) => ({ key, message: `${message}: ${hint}` });
   if (appleIdSet && apiKeySet) {
     logger.warn(MIXED_INPUTS_WARNING);
-    throw issue(
+    return problem(
+      `${names.appleId}/${names.apiKeyPath}`,
       'both Apple ID and API key related configuration provided, but only one of them expected',
       `clear either ${names.appleId}/${names.password}/${names.appPassword} or ${names.apiKeyPath}/${names.apiIssuer}`,
     );
   }
   if (appleIdSet && !inputs.appPassword.reveal().trim()) {
     if (!inputs.appleId.trim())
-      throw issue('no Apple Service Apple ID provided', `set ${names.appleId}, or clear ${names.password}`);
+      return problem(
+        names.appleId,
+        'no Apple Service Apple ID provided',
+        `set ${names.appleId}, or clear ${names.password}`,
+      );
     if (inputs.password.isEmpty)
-      throw issue('no Apple Service Password provided', `set ${names.password} for ${names.appleId}`);
+      return problem(
+        names.password,
+        'no Apple Service Password provided',
+        `set ${names.password} for ${names.appleId}`,
+      );
   }
   if (apiKeySet) {
     if (!inputs.apiIssuer.trim())
-      throw issue('no Apple Service API Issuer provided', `set ${names.apiIssuer} to the key's issuer ID`);
+      return problem(
+        names.apiIssuer,
+        'no Apple Service API Issuer provided',
+        `set ${names.apiIssuer} to the key's issuer ID`,
+      );
     if (!inputs.apiKeyPath.reveal().trim())
-      throw issue('no Apple Service API Key Path provided', `set ${names.apiKeyPath} to the .p8 file`);
+      return problem(
+        names.apiKeyPath,
+        'no Apple Service API Key Path provided',
+        `set ${names.apiKeyPath} to the .p8 file`,
+      );
   }
+  return undefined;
+}
+
+/** The same checks, failing with upstream's "Issue with authentication related inputs" prefix. */
+export function validateAuthInputs(inputs: AuthInputs, names: AuthInputNames, logger: Logger): void {
+  const problem = authInputProblem(inputs, names, logger);
+  if (problem) throw new StepError(`Issue with authentication related inputs: ${problem.message}`);
 }
 
 /**

@@ -1,14 +1,14 @@
 import { homedir } from 'node:os';
 import {
+  authInputProblem,
   type Credentials,
+  DEFAULT_INPUT_NAMES,
   resolveCredentials,
   type SourceName,
-  validateAuthInputs,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
 import { analyzeProject, type ProjectAnalysis } from '../../../common/codesign/index.ts';
 import {
-  errorMessage,
   InputError,
   type InputProblem,
   type Inputs,
@@ -45,11 +45,6 @@ const PROFILE_ATTACHED = [
   /^com\.apple\.developer\.exposure-notification$/,
 ];
 
-const AUTH_PROBLEM_KEYS: Array<[RegExp, string]> = [
-  [/no Apple Service API Issuer/, 'api_issuer'],
-  [/no Apple Service API Key Path/, 'api_key_path'],
-];
-
 /**
  * Checks every input together (all problems in one InputError), then reads the project and selects
  * the credentials. Nothing is downloaded, written or sent to Apple before this has passed.
@@ -72,29 +67,18 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
   if (!/\.(xcodeproj|xcworkspace)\/?$/.test(values.project_path ?? '')) {
     problem('project_path', `"${values.project_path}" is not an .xcodeproj or .xcworkspace: set it to one`);
   }
-  try {
-    validateAuthInputs(
-      {
-        appleId: '',
-        password: new Secret(''),
-        appPassword: new Secret(''),
-        apiKeyPath: new Secret(values.api_key_path),
-        apiIssuer: values.api_issuer,
-      },
-      {
-        appleId: 'apple_id',
-        password: 'password',
-        appPassword: 'app_password',
-        apiKeyPath: 'api_key_path',
-        apiIssuer: 'api_issuer',
-      },
-      ctx.logger,
-    );
-  } catch (err) {
-    const message = errorMessage(err).replace(/^Issue with authentication related inputs: /, '');
-    const key = AUTH_PROBLEM_KEYS.find(([pattern]) => pattern.test(message))?.[1] ?? 'api_key_path';
-    problem(key, message);
-  }
+  const authProblem = authInputProblem(
+    {
+      appleId: '',
+      password: new Secret(''),
+      appPassword: new Secret(''),
+      apiKeyPath: new Secret(values.api_key_path),
+      apiIssuer: values.api_issuer,
+    },
+    DEFAULT_INPUT_NAMES,
+    ctx.logger,
+  );
+  if (authProblem) problems.push(authProblem);
   if (problems.length > 0) throw new InputError(problems);
 
   const project = readProject(values, ctx);

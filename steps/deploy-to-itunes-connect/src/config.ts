@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
+  authInputProblem,
   type Credentials,
   DEFAULT_INPUT_NAMES,
   resolveCredentials,
-  validateAuthInputs,
 } from '../../../common/apple/index.ts';
 import type { FastlaneLauncher } from '../../../common/fastlane/index.ts';
 import {
@@ -12,7 +12,6 @@ import {
   InputError,
   type InputProblem,
   type Inputs,
-  redactor,
   Secret,
   type StepContext,
   StepError,
@@ -55,14 +54,6 @@ export interface Config {
 const FASTLANE_VERSION = /^(latest|latest-stable|\d+(\.\d+){1,3}([.-][0-9A-Za-z]+)*)$/;
 
 /** Upstream's auth-input messages, keyed by the input the user has to fix. */
-const AUTH_PROBLEM_KEYS: Array<[RegExp, string]> = [
-  [/both Apple ID and API key/, 'itunescon_user/api_key_path'],
-  [/no Apple Service Apple ID/, 'itunescon_user'],
-  [/no Apple Service Password/, 'password'],
-  [/no Apple Service API Issuer/, 'api_issuer'],
-  [/no Apple Service API Key Path/, 'api_key_path'],
-];
-
 /**
  * Checks every input together and reports all problems in one InputError, then selects the
  * credentials. Nothing is installed or uploaded before this has passed.
@@ -73,23 +64,18 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
   const abs = (path: string) => (isAbsolute(path) ? path : resolve(ctx.cwd, path));
 
   // Credential inputs, with upstream's messages (go-xcode appleauth `Validate`).
-  try {
-    validateAuthInputs(
-      {
-        appleId: values.itunescon_user.reveal().trim(),
-        password: values.password,
-        appPassword: values.app_password,
-        apiKeyPath: new Secret(values.api_key_path),
-        apiIssuer: values.api_issuer,
-      },
-      INPUT_NAMES,
-      ctx.logger,
-    );
-  } catch (err) {
-    const message = (err as Error).message.replace(/^Issue with authentication related inputs: /, '');
-    const key = AUTH_PROBLEM_KEYS.find(([pattern]) => pattern.test(message))?.[1] ?? 'authentication inputs';
-    problem(key, message);
-  }
+  const authProblem = authInputProblem(
+    {
+      appleId: values.itunescon_user.reveal().trim(),
+      password: values.password,
+      appPassword: values.app_password,
+      apiKeyPath: new Secret(values.api_key_path),
+      apiIssuer: values.api_issuer,
+    },
+    INPUT_NAMES,
+    ctx.logger,
+  );
+  if (authProblem) problems.push(authProblem);
 
   // The artifact: one of the two, existing, and what it claims to be.
   let artifact: ArtifactInfo | undefined;
@@ -221,8 +207,6 @@ async function selectCredentials(values: Inputs<typeof inputs>, ctx: StepContext
     });
   }
   if (credentials.kind === 'apple_id') {
-    // The Apple ID is in deliver's command line (--username); it is as private as the password.
-    redactor.add(credentials.username);
     if (credentials.appSpecificPassword.isEmpty)
       ctx.logger.warn('If 2FA enabled Apple ID is used, Application-specific password is required.');
   }
