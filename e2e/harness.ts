@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { stripAnsi } from '../common/step/colors.ts';
+import { applyEnvItem } from '../tools/lib/env-items.ts';
+import { envItems } from '../tools/lib/step-yml.ts';
 import { fixtureSecrets, liveSecrets } from './secrets.ts';
 import { type Recording, readRecordings, STAND_INS_DIR } from './stand-ins/index.ts';
 
@@ -128,21 +130,13 @@ interface StepYmlInput {
  */
 export function stepYmlDefaults(stepId: string, env: Record<string, string>): Record<string, string> {
   const stepYml = parseYaml(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as {
-    inputs?: StepYmlInput[];
+    inputs?: unknown[];
   };
-  const defaults: Record<string, string> = {};
-  for (const item of stepYml.inputs ?? []) {
-    const key = Object.keys(item).find((k) => k !== 'opts')!;
-    const raw = item[key] === null || item[key] === undefined ? '' : String(item[key]);
-    defaults[key] =
-      item.opts?.is_expand === false
-        ? raw
-        : raw.replace(
-            /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-            (_m, a, b) => env[a ?? b] ?? defaults[a ?? b] ?? '',
-          );
-  }
-  return defaults;
+  // envman's rules, as `steps run` applies them: each item expanded against the env so far.
+  const expanded = new Map(Object.entries(env));
+  const items = envItems(stepYml.inputs ?? []);
+  for (const item of items) applyEnvItem(expanded, item);
+  return Object.fromEntries(items.map((item) => [item.key, expanded.get(item.key) ?? '']));
 }
 
 /** Values of the inputs step.yml marks `is_sensitive`, as this run set them. */

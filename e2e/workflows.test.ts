@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { testWorkflows as listTestWorkflows } from '../tools/lib/e2e.ts';
 import { applyEnvItem, type EnvMap } from '../tools/lib/env-items.ts';
 import { envItems } from '../tools/lib/step-yml.ts';
 import { REPO_ROOT } from './harness.ts';
@@ -17,7 +18,7 @@ const bitriseYml = parse(readFileSync(join(REPO_ROOT, 'e2e', 'bitrise.yml'), 'ut
   app?: { envs?: unknown[] };
   workflows: Record<string, Workflow>;
 };
-const testWorkflows = Object.keys(bitriseYml.workflows).filter((id) => id.startsWith('test_'));
+const testWorkflows = listTestWorkflows(join(REPO_ROOT, 'e2e', 'bitrise.yml'));
 
 /**
  * Runs one workflow the way the Bitrise CLI would for path:: Steps: app envs, then workflow envs,
