@@ -69,7 +69,7 @@ export function createTestProfile(options: TestProfileOptions = {}): Buffer {
 }
 
 /** Wraps any XML text in a CMS SignedData the way Apple signs profiles. */
-export function signPlist(xml: string, signer?: TestIdentity): Buffer {
+export function signPlist(xml: string, signer?: Pick<TestIdentity, 'certificate' | 'privateKey'>): Buffer {
   defaultSigner ??= createTestIdentity({
     commonName: 'Test Provisioning Profile Signing',
     teamId: 'APPLE00000',

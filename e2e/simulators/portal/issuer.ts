@@ -1,5 +1,6 @@
 import forge from 'node-forge';
 import { build, type PlistValue } from 'plist';
+import { signPlist } from '../../../common/codesign/testing/index.ts';
 import { createCa, generateRsaKeyPair, type Issuer, issueCertificate } from '../tls/index.ts';
 
 /**
@@ -103,19 +104,5 @@ export function issueMobileProvision(params: ProfilePlistParams): Buffer {
   if (params.provisionedDevices) plist.ProvisionedDevices = params.provisionedDevices;
   if (params.provisionsAllDevices) plist.ProvisionsAllDevices = true;
   const { profileSigner } = signing();
-  const p7 = forge.pkcs7.createSignedData();
-  p7.content = forge.util.createBuffer(Buffer.from(build(plist), 'utf8').toString('binary'));
-  p7.addCertificate(profileSigner.cert);
-  p7.addSigner({
-    key: profileSigner.key,
-    certificate: profileSigner.cert,
-    digestAlgorithm: forge.pki.oids.sha256!,
-    authenticatedAttributes: [
-      { type: forge.pki.oids.contentType!, value: forge.pki.oids.data },
-      { type: forge.pki.oids.messageDigest! },
-      { type: forge.pki.oids.signingTime!, value: params.createdDate as unknown as string },
-    ],
-  });
-  p7.sign();
-  return Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+  return signPlist(build(plist), { certificate: profileSigner.cert, privateKey: profileSigner.key });
 }
