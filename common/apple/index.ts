@@ -31,6 +31,7 @@ export {
   type AuthInputNames,
   type AuthInputs,
   authInputProblem,
+  CODESIGN_SOURCES,
   CONNECTION_MODES,
   type ConnectionMode,
   type Credentials,

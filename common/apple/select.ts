@@ -23,6 +23,17 @@ export const FASTLANE_SOURCES: Record<ConnectionMode, readonly SourceName[]> = {
   off: ['input_api_key', 'input_apple_id'],
 };
 
+/**
+ * The sources for code signing, which talks to the portal itself: API keys and the connected Apple
+ * ID's web session; Apple ID inputs cannot be used without fastlane (go-xcode appleauth, codesign order).
+ */
+export const CODESIGN_SOURCES: Record<ConnectionMode, readonly SourceName[]> = {
+  automatic: ['connection_api_key', 'connection_apple_id', 'input_api_key'],
+  api_key: ['connection_api_key'],
+  apple_id: ['connection_apple_id'],
+  off: ['input_api_key'],
+};
+
 export interface AppleIdCredentials {
   kind: 'apple_id';
   source: SourceName;

@@ -1,10 +1,10 @@
 import { homedir } from 'node:os';
 import {
   authInputProblem,
+  CODESIGN_SOURCES,
   type Credentials,
   DEFAULT_INPUT_NAMES,
   resolveCredentials,
-  type SourceName,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
 import { analyzeProject, type ProjectAnalysis } from '../../../common/codesign/index.ts';
@@ -17,14 +17,6 @@ import {
   StepError,
 } from '../../../common/step/index.ts';
 import type { DistributionType, inputs } from './inputs.ts';
-
-/** Upstream's credential sources for code signing (go-xcode appleauth with the codesign order). */
-export const CODESIGN_SOURCES: Record<Inputs<typeof inputs>['connection'], readonly SourceName[]> = {
-  automatic: ['connection_api_key', 'connection_apple_id', 'input_api_key'],
-  api_key: ['connection_api_key'],
-  apple_id: ['connection_apple_id'],
-  off: ['input_api_key'],
-};
 
 export interface Config {
   inputs: Inputs<typeof inputs>;
