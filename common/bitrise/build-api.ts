@@ -4,7 +4,7 @@ import { RequestError } from 'got';
 import { StepError } from '../step/errors.ts';
 import { createHttpClient, timeScale } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
-import { parseRetryAfter, type RetryDecision, retry } from '../step/retry.ts';
+import { parseRetryAfter, RetryAfterTooLongError, type RetryDecision, retry } from '../step/retry.ts';
 import type { Env } from '../step/run.ts';
 import type { Secret } from '../step/secret.ts';
 import { type Connection, parseConnection } from './connection.ts';
@@ -101,6 +101,9 @@ async function download(options: FetchConnectionOptions): Promise<string> {
     );
   } catch (err) {
     if (err instanceof StatusError) throw new BuildApiError(err.message, err.status);
+    // Still a fetch failure: the caller warns and goes on without a connection.
+    if (err instanceof RetryAfterTooLongError && err.cause instanceof StatusError)
+      throw new BuildApiError(err.message, err.cause.status);
     if (err instanceof RequestError)
       throw new BuildApiError(`failed to perform request: ${describeNetworkError(err)}`);
     throw err;

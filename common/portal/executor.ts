@@ -15,12 +15,19 @@ export interface RetrySettings {
   /** First backoff delay; doubles per attempt. Tests inject a few milliseconds. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Bound of one request's retries; a longer Retry-After fails the request at once. */
+  overallTimeoutMs?: number;
   timeScale?: number;
   /** Test hook: replaces the real wait (e.g. to record Retry-After without waiting). */
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetrySettings = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+export const DEFAULT_RETRY: RetrySettings = {
+  attempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  overallTimeoutMs: 5 * 60_000,
+};
 
 /** Failures that never reached Apple: repeating them is safe even for a create. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -129,6 +136,7 @@ export class Executor {
           attempts: this.settings.attempts,
           baseDelayMs: this.settings.baseDelayMs,
           maxDelayMs: this.settings.maxDelayMs,
+          overallTimeoutMs: this.settings.overallTimeoutMs,
           jitter: 0.2,
           sleep: this.settings.sleep,
           timeScale: this.settings.timeScale,

@@ -1,9 +1,12 @@
-import { errorMessage } from './errors.ts';
+import { errorMessage, StepError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface RetryDecision {
   retry: boolean;
-  /** A server's `Retry-After`, in milliseconds; wins over the computed backoff. */
+  /**
+   * A server's `Retry-After`, in milliseconds. It replaces the computed backoff and is not capped
+   * by `maxDelayMs`: retrying sooner than the server allows only earns another refusal.
+   */
   retryAfterMs?: number;
 }
 
@@ -14,7 +17,11 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** 0..1: the share of each delay that is randomised, so parallel builds do not retry in step. */
   jitter?: number;
-  /** Stop retrying once this much time has passed since the first attempt. */
+  /**
+   * Stop retrying once this much time has passed since the first attempt. A `Retry-After` that
+   * does not fit in what is left fails at once with RetryAfterTooLongError; without this bound,
+   * `maxDelayMs` is the longest `Retry-After` waited for.
+   */
   overallTimeoutMs?: number;
   classify: (err: unknown) => RetryDecision;
   what: string;
@@ -48,11 +55,38 @@ export function parseRetryAfter(header: string | undefined, now = Date.now()): n
 }
 
 /**
+ * The server asked for a longer wait (`Retry-After`) than the retry bound leaves. Waiting would
+ * outlast the bound and retrying earlier would be refused again, so the retry gives up at once.
+ * `cause` is the refused attempt's error.
+ */
+export class RetryAfterTooLongError extends StepError {
+  constructor(
+    what: string,
+    cause: unknown,
+    /** The server's wait, unscaled. */
+    readonly retryAfterMs: number,
+    /** The retry bound, unscaled. */
+    readonly boundMs: number,
+    /** What was left of the bound when the server answered, unscaled. */
+    readonly leftMs: number,
+  ) {
+    const left = leftMs < boundMs - 1000 ? ` (${formatDelay(leftMs)} left)` : '';
+    super(
+      `${what}: ${errorMessage(cause)}; the server asked to wait ${formatDelay(retryAfterMs)} before retrying (Retry-After), longer than the ${formatDelay(boundMs)} this Step allows${left}`,
+      { cause, hint: 'run the build again once that wait has passed' },
+    );
+    this.name = 'RetryAfterTooLongError';
+  }
+}
+
+/**
  * Runs `fn` until it succeeds, the error is not retryable, or the attempts or the overall
- * time run out. The last error propagates unchanged.
+ * time run out. The last error propagates unchanged, except when the server's `Retry-After`
+ * is longer than the bound allows (RetryAfterTooLongError).
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const wait = options.sleep ?? sleep;
+  const scale = options.timeScale ?? 1;
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -60,11 +94,17 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     } catch (err) {
       const decision = options.classify(err);
       if (!decision.retry || attempt >= options.attempts) throw err;
-      const scale = options.timeScale ?? 1;
-      const delay = Math.round(
-        Math.min(decision.retryAfterMs ?? backoffDelay(attempt, options), options.maxDelayMs) * scale,
-      );
+      // Bounds and Retry-After are compared unscaled, so messages name the real durations.
+      const elapsed = (Date.now() - started) / scale;
+      const serverWait = decision.retryAfterMs;
+      if (serverWait !== undefined) {
+        const bound = options.overallTimeoutMs ?? options.maxDelayMs;
+        const left = Math.max(0, bound - (options.overallTimeoutMs === undefined ? 0 : elapsed));
+        if (serverWait > left) throw new RetryAfterTooLongError(options.what, err, serverWait, bound, left);
+      }
+      const delay = Math.round((serverWait ?? backoffDelay(attempt, options)) * scale);
       if (
+        serverWait === undefined &&
         options.overallTimeoutMs !== undefined &&
         Date.now() - started + delay > options.overallTimeoutMs * scale
       )
@@ -80,5 +120,12 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
 }
 
 function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${trimmed(ms / 1000)} s`;
+  return `${trimmed(ms / 60_000)} min`;
+}
+
+/** One decimal at most, none when it is zero: 7 s, 1.5 s, 15 min. */
+function trimmed(value: number): string {
+  return String(Number(value.toFixed(1)));
 }
