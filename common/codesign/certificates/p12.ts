@@ -2,6 +2,7 @@ import type Forge from 'node-forge';
 import { StepError } from '../../step/index.ts';
 import { forge } from '../forge.ts';
 import { type CertificateInfo, certificateInfo } from './certificate-info.ts';
+import { useUtf8Pbes2Passphrases } from './pbes2-utf8.ts';
 
 export interface P12Identity {
   info: CertificateInfo;
@@ -15,6 +16,7 @@ export interface P12Identity {
  */
 export function decodeP12(data: Buffer, passphrase: string, source: string): P12Identity[] {
   let p12: Forge.pkcs12.Pkcs12Pfx;
+  useUtf8Pbes2Passphrases();
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(data.toString('binary')));
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, passphrase);
