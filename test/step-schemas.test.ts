@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type InputSchema, isSensitive } from '../common/step/schema.ts';
+import { type InputSchema, isSensitive, parseInputs } from '../common/step/schema.ts';
 import { REPO_ROOT } from '../e2e/harness.ts';
 
 interface StepYmlItem {
@@ -42,10 +42,34 @@ describe.each(stepIds)('%s: input schema agrees with step.yml', (stepId) => {
         for (const option of opts.value_options ?? [])
           expect({ key, option, isBool: BOOL_WORDS.has(option) }).toEqual({ key, option, isBool: true });
       } else expect({ key, options: opts.value_options }).toEqual({ key, options: undefined });
-      const value = items.get(key)![key];
-      if (spec.kind === 'int' && value !== null && value !== undefined && !String(value).startsWith('$')) {
-        expect({ key, default: Number(value) }).toEqual({ key, default: spec.default ?? Number(value) });
-      }
     }
+  });
+
+  /**
+   * An int input left empty takes the schema's default, so it must be the number step.yml shows
+   * (and no default where step.yml has none); the step.yml value must also pass the schema.
+   */
+  it('gives int inputs the default step.yml declares', async () => {
+    const { inputs } = (await import(`../steps/${stepId}/src/inputs.ts`)) as { inputs: InputSchema };
+    for (const [key, spec] of Object.entries(inputs)) {
+      if (spec.kind !== 'int') continue;
+      const value = items.get(key)![key];
+      const literal = value === null || value === undefined ? '' : String(value);
+      if (literal.startsWith('$')) continue;
+      expect({ key, default: spec.default }).toEqual({
+        key,
+        default: literal === '' ? undefined : Number(literal),
+      });
+      if (literal !== '') expect(() => parseInputs({ [key]: spec }, { [key]: literal })).not.toThrow();
+    }
+  });
+});
+
+describe('step.yml int defaults', () => {
+  it('are checked for the int inputs the Steps have', async () => {
+    const { inputs } = (await import('../steps/auto-provision/src/inputs.ts')) as { inputs: InputSchema };
+    // If these stop being ints, the check above checks nothing and needs another subject.
+    expect(inputs.min_profile_days_valid?.kind).toBe('int');
+    expect(inputs.session_expiry_warning_days?.kind).toBe('int');
   });
 });
