@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { stripAnsi } from '../common/step/colors.ts';
 import { applyEnvItem } from '../tools/lib/env-items.ts';
+import { readEnvStore } from '../tools/lib/envstore.ts';
 import { envItems } from '../tools/lib/step-yml.ts';
 import { fixtureSecrets, liveSecrets } from './secrets.ts';
 import { type Recording, readRecordings, STAND_INS_DIR } from './stand-ins/index.ts';
@@ -31,6 +32,8 @@ export interface ExportedOutput {
   key: string;
   value: string;
   sensitive: boolean;
+  /** Stored without --no-expand, so the CLI would expand `$VAR`s in it for later Steps. */
+  expand: boolean;
 }
 
 export interface StepRun {
@@ -49,6 +52,9 @@ export interface StepRun {
 /** The system PATH without our stand-ins, so recordings cover exactly what the Step started. */
 const SYSTEM_PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 
+/** The envman the harness provides, as the Bitrise CLI provides its own: records argv, then runs tools/envman. */
+export const E2E_ENVMAN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envman');
+
 /**
  * Runs a bundled Step exactly as the Bitrise CLI does: `bash steps/<id>/step.sh`, inputs as
  * environment variables, cwd = the source dir, recording stand-ins first on PATH.
@@ -60,8 +66,10 @@ export async function runStepSh(stepId: string, options: StepRunOptions): Promis
   const tmp = join(root, 'tmp');
   for (const dir of [workDir, home, tmp]) mkdirSync(dir, { recursive: true });
   const log = join(root, 'calls.jsonl');
+  const envStore = join(root, 'output_envstore.yml');
   const env: Record<string, string> = {
-    PATH: `${STAND_INS_DIR}:${SYSTEM_PATH}`,
+    PATH: `${STAND_INS_DIR}:${E2E_ENVMAN_DIR}:${SYSTEM_PATH}`,
+    ENVMAN_ENVSTORE_PATH: envStore,
     HOME: home,
     TMPDIR: tmp,
     LANG: 'C.UTF-8',
@@ -112,7 +120,7 @@ export async function runStepSh(stepId: string, options: StepRunOptions): Promis
     output,
     rawOutput: raw,
     calls,
-    outputs: exportedOutputs(calls),
+    outputs: readEnvStore(envStore),
     workDir,
     home,
     tmp,
@@ -164,17 +172,6 @@ function handedSecrets(calls: Recording[]): string[] {
     ...HANDED_SECRET_VARS.map((name) => call.env[name] ?? ''),
     ...Object.values(call.files).map((file) => file.content),
   ]);
-}
-
-/** What the Step handed to envman, in order. */
-export function exportedOutputs(calls: Recording[]): ExportedOutput[] {
-  return calls
-    .filter((call) => call.tool === 'envman' && call.argv[0] === 'add')
-    .map((call) => ({
-      key: call.argv[call.argv.indexOf('--key') + 1]!,
-      value: call.stdin,
-      sensitive: call.argv.includes('--sensitive'),
-    }));
 }
 
 export function callsOf(run: StepRun, tool: string): Recording[] {

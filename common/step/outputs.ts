@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { envmanValueLimitBytes } from './envman-limits.ts';
 import { StepError } from './errors.ts';
 import { type Exec, ExecError } from './exec.ts';
-import { envmanValueLimitBytes } from './envman-limits.ts';
 import { redactor } from './redactor.ts';
 
 export interface Output {

@@ -85,7 +85,9 @@ function limitKb(envKey, configKey) {
   const fromEnv = process.env[envKey];
   if (fromEnv !== undefined && /^-?\d+$/.test(fromEnv.trim())) return Number(fromEnv.trim());
   try {
-    const configs = JSON.parse(readFileSync(join(process.env.HOME || homedir(), '.envman', 'configs.json'), 'utf8'));
+    const configs = JSON.parse(
+      readFileSync(join(process.env.HOME || homedir(), '.envman', 'configs.json'), 'utf8'),
+    );
     if (Number.isInteger(configs[configKey])) return configs[configKey];
   } catch {
     // no or unreadable configs.json: the default applies
@@ -116,11 +118,15 @@ function add(storePath, args) {
   const size = Buffer.byteLength(value);
   const valueLimit = limitKb('ENVMAN_ENV_BYTES_LIMIT_IN_KB', 'env_bytes_limit_in_kb');
   if (valueLimit > 0 && size > valueLimit * 1024)
-    fail(`[ENVMAN] Failed to add env var: env var (${key}) value is too large (${size / 1024} KB), max allowed size: ${valueLimit} KB`);
+    fail(
+      `[ENVMAN] Failed to add env var: env var (${key}) value is too large (${size / 1024} KB), max allowed size: ${valueLimit} KB`,
+    );
   const listLimit = limitKb('ENVMAN_ENV_LIST_BYTES_LIMIT_IN_KB', 'env_list_bytes_limit_in_kb');
   const listSize = envs.reduce((sum, item) => sum + Buffer.byteLength(itemValue(item)), 0) + size;
   if (listLimit > 0 && listSize > listLimit * 1024)
-    fail(`[ENVMAN] Failed to add env var: env var list is too large (${listSize / 1024} KB), max allowed size: ${listLimit} KB`);
+    fail(
+      `[ENVMAN] Failed to add env var: env var list is too large (${listSize / 1024} KB), max allowed size: ${listLimit} KB`,
+    );
 
   const opts = {};
   if (flags['no-expand']) opts.is_expand = false;
@@ -130,7 +136,8 @@ function add(storePath, args) {
 
   const replace = !flags.append;
   const matches = envs.filter((env) => itemKey(env) === key).length;
-  if (replace && matches > 1) fail(`[ENVMAN] Failed to add env var: More then one env exist with key '${key}'`);
+  if (replace && matches > 1)
+    fail(`[ENVMAN] Failed to add env var: More then one env exist with key '${key}'`);
   const next = envs.map((env) => (replace && itemKey(env) === key ? item : env));
   if (!replace || matches === 0) next.push(item);
   writeStore(storePath, next);

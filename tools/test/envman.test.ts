@@ -171,7 +171,9 @@ describe('tools/envman follows envman 2.4', () => {
   it('fails on a missing key or an unknown flag', () => {
     const store = newStore();
     expect(envman(['add', '--value', 'v'], { store }).status).toBe(1);
-    expect(envman(['add', '--key', 'A', '--nope'], { store }).stderr).toContain('flag provided but not defined');
+    expect(envman(['add', '--key', 'A', '--nope'], { store }).stderr).toContain(
+      'flag provided but not defined',
+    );
     expect(readEnvStore(store)).toEqual([]);
   });
 
@@ -179,7 +181,9 @@ describe('tools/envman follows envman 2.4', () => {
     const dir = tempDir();
     expect(envman(['add', '--key', 'K', '--value', 'v'], { cwd: dir }).status).toBe(0);
     expect(existsSync(join(dir, '.envstore.yml'))).toBe(true);
-    expect(envman(['-p', join(dir, 'other.yml'), 'add', '--key', 'K', '--value', 'v'], { cwd: dir }).status).toBe(0);
+    expect(
+      envman(['-p', join(dir, 'other.yml'), 'add', '--key', 'K', '--value', 'v'], { cwd: dir }).status,
+    ).toBe(0);
     expect(readEnvStore(join(dir, 'other.yml'))).toHaveLength(1);
   });
 

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRecordings, STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
+import { E2E_ENVMAN_DIR } from '../../../e2e/harness.ts';
+import { STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
+import { readEnvStore } from '../../../tools/lib/envstore.ts';
 import { Cleanups } from '../cleanup.ts';
 import { stripAnsi } from '../colors.ts';
 import { createExec } from '../exec.ts';
@@ -13,10 +15,17 @@ import { captureLogger } from './helpers.ts';
 function harness(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'run-'));
   const log = join(dir, 'calls.jsonl');
+  const store = join(dir, 'store.yml');
   const { logger, output } = captureLogger();
-  const fullEnv = { PATH: `${STAND_INS_DIR}:${process.env.PATH}`, STAND_IN_LOG: log, ...env };
+  const fullEnv = {
+    PATH: `${STAND_INS_DIR}:${E2E_ENVMAN_DIR}:${process.env.PATH}`,
+    STAND_IN_LOG: log,
+    ENVMAN_ENVSTORE_PATH: store,
+    ...env,
+  };
   return {
     log,
+    store,
     output,
     options: { env: fullEnv, logger, exec: createExec(logger), handleSignals: false, cwd: dir },
   };
@@ -66,7 +75,7 @@ describe('runStep', () => {
       { ...h.options, cleanups },
     );
     expect(code).toBe(1);
-    expect(readRecordings(h.log).map((r) => r.stdin)).toEqual(['failed']);
+    expect(readEnvStore(h.store).map((e) => e.value)).toEqual(['failed']);
     expect(existsSync(tempDir)).toBe(false);
     expect(stripAnsi(h.output()).trimEnd().split('\n').at(-1)).toBe('lane failed');
   });

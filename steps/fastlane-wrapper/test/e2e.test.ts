@@ -318,6 +318,7 @@ describe('fastlane-wrapper end to end', () => {
         key: 'BITRISE_CACHE_INCLUDE_PATHS',
         value: `/existing -> /existing.lock\n${project}/ios/Pods -> ${project}/ios/Podfile.lock`,
         sensitive: false,
+        expand: false,
       },
     ]);
   });
