@@ -1,6 +1,6 @@
 import { Cleanups } from './cleanup.ts';
 import { errorMessage } from './errors.ts';
-import { createExec, type Exec, killChildren } from './exec.ts';
+import { createExec, type Exec, runningTools } from './exec.ts';
 import { testRoutingNotice } from './http.ts';
 import { Logger } from './logger.ts';
 import { exportOutputs, type Output } from './outputs.ts';
@@ -111,12 +111,22 @@ async function configure<S extends InputSchema, C, R>(
 }
 
 function installSignalHandlers(ctx: StepContext): () => void {
+  let interrupted = false;
   const handler = (signal: NodeJS.Signals) => {
-    // The running tool would otherwise outlive the Step and hold the build log open.
-    killChildren();
-    ctx.cleanups.runAll();
-    ctx.logger.fatal(new Error(`interrupted by ${signal}`));
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (interrupted) {
+      // A second interrupt: the user does not want to wait for the tools' grace period.
+      runningTools.killAll();
+      return;
+    }
+    interrupted = true;
+    // The running tool and what it started (ruby, xcodebuild, the Transporter) would otherwise
+    // outlive the Step and hold the build log open. Temp files go only once they ended, as they
+    // may still read them.
+    void runningTools.interrupt().finally(() => {
+      ctx.cleanups.runAll();
+      ctx.logger.fatal(new Error(`interrupted by ${signal}`));
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
