@@ -95,7 +95,7 @@ export class ZipFile {
       const nameLength = cd.readUInt16LE(p + 28);
       const extraLength = cd.readUInt16LE(p + 30);
       const commentLength = cd.readUInt16LE(p + 32);
-      const name = cd.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLength);
+      const name = entryName(cd.subarray(p + 46, p + 46 + nameLength), flags);
       const entry: ZipEntry = {
         name,
         method: cd.readUInt16LE(p + 10),
@@ -128,6 +128,22 @@ export class ZipFile {
       }
     }
     throw new ZipError(`${entry.name} uses compression method ${entry.method}, which is not supported`);
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Flag bit 11 marks UTF-8 names; without it the format says CP437. Info-ZIP's zip 3.0 stores the
+ * file system's UTF-8 bytes without setting the bit (measured on Linux), so `Payload/Café.app/` read
+ * as `CafÃ©.app`. Names that are valid UTF-8 are taken as UTF-8, others as Latin-1.
+ */
+function entryName(bytes: Buffer, flags: number): string {
+  if (flags & 0x800) return bytes.toString('utf8');
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
   }
 }
 
