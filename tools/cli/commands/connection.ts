@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connectionReport } from '../../lib/connection-report.ts';
 import { consoleOut, type Out } from '../../lib/repo.ts';
 import { UsageError } from '../../lib/run-step.ts';
@@ -15,6 +15,8 @@ export interface ConnectionCommandOptions {
 export async function connectionCommand(options: ConnectionCommandOptions): Promise<number> {
   const out = options.out ?? consoleOut;
   const env = options.env ?? process.env;
+  if (options.tokenFile && !existsSync(options.tokenFile))
+    throw new UsageError(`token file ${options.tokenFile} does not exist`);
   const buildUrl = options.buildUrl || env['BITRISE_BUILD_URL'] || '';
   const token =
     options.token ||

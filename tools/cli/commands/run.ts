@@ -40,6 +40,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunStepRes
     throw new UsageError(`secrets file ${options.secrets} does not exist`);
   if (options.envFile && !existsSync(options.envFile))
     throw new UsageError(`env file ${options.envFile} does not exist`);
+  // Before the simulators start, so a bad flag costs nothing.
+  const inputs = parseInputFlags(options.input);
   const simulation = options.simulate
     ? await startSimulation({
         id: options.id,
@@ -57,7 +59,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunStepRes
     const result = await runStepLocally({
       id: options.id,
       root,
-      inputs: parseInputFlags(options.input),
+      inputs,
       envFile: options.envFile,
       secretsFile: existsSync(secretsFile) ? secretsFile : undefined,
       sourceDir: options.sourceDir,
