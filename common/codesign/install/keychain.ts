@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { type Cleanups, type Exec, type Logger, redactor, Secret, StepError } from '../../step/index.ts';
 import type { LoadedCertificate } from '../certificates/load.ts';
 
@@ -84,16 +84,32 @@ export async function installCertificates(
 
   const listed = await security(['list-keychains'], { quiet: true });
   const searchList = parseKeychainList(listed.stdout);
-  if (!searchList.includes(keychain)) {
+  const home = options.env['HOME'];
+  if (!searchList.some((entry) => sameKeychain(entry, keychain, home))) {
     await security(['-v', 'list-keychains', '-s', ...searchList, keychain]);
   }
   await security(['-v', 'default-keychain', '-s', keychain]);
 }
 
-/** `security list-keychains` prints one quoted path per line. */
+/** `security list-keychains` prints one quoted path per line, indented. */
 export function parseKeychainList(output: string): string[] {
   return output
     .split('\n')
     .map((line) => line.trim().replace(/^"(.*)"$/, '$1'))
     .filter(Boolean);
+}
+
+/**
+ * Whether two names mean the same keychain, as `security` resolves them: a name without a leading
+ * `/` is in `$HOME/Library/Keychains`, and `X` is the file `X-db` (keychains are `*.keychain-db`
+ * files since macOS 10.12, and `list-keychains` shows that file name for `…/login.keychain`).
+ */
+export function sameKeychain(a: string, b: string, home: string | undefined): boolean {
+  return keychainIdentity(a, home) === keychainIdentity(b, home);
+}
+
+function keychainIdentity(name: string, home: string | undefined): string {
+  const path =
+    isAbsolute(name) || home === undefined ? resolve(name) : resolve(home, 'Library', 'Keychains', name);
+  return path.endsWith('-db') ? path.slice(0, -'-db'.length) : path;
 }
