@@ -20,7 +20,8 @@ import {
  */
 export const connectionInputs = {
   connection: input.oneOf(CONNECTION_MODES, { required: true }),
-  api_key_path: input.string(),
+  // Often a pre-signed URL, i.e. a credential: sensitive, as in upstream's App Store Connect Steps.
+  api_key_path: input.location({ sensitive: true }),
   api_issuer: input.string(),
   session_expiry_warning_days: input.int({ min: 0, max: 30, default: 5 }),
   build_url: input.url(['https', 'http', 'file'], {

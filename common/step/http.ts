@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import got, { type Got } from 'got';
+import got, { type Got, type RequestError } from 'got';
 import type { Env } from './run.ts';
+import { hideUrlCredentials } from './url-credentials.ts';
 
 /**
  * Test-only settings. Production code always uses Apple's and Bitrise's real https:// URLs; these
@@ -104,5 +105,16 @@ export function createHttpClient(options: HttpClientOptions): Got {
     agent: agent ? { https: agent } : undefined,
     https: ca ? { certificateAuthority: ca } : undefined,
     headers: { 'user-agent': 'bitrise-apple-steps' },
+    hooks: { beforeError: [hideUrlInError] },
   });
+}
+
+/**
+ * got's own messages may quote the request URL (its HTTPError does, query and all), and a
+ * pre-signed URL is a credential: every error leaves the client with URLs shown as `displayUrl`.
+ */
+function hideUrlInError(error: RequestError): RequestError {
+  error.message = hideUrlCredentials(error.message);
+  if (error.stack) error.stack = hideUrlCredentials(error.stack);
+  return error;
 }

@@ -46,3 +46,4 @@ export {
 } from './schema.ts';
 export { revealOrEmpty, Secret } from './secret.ts';
 export { shellSplit } from './shell-words.ts';
+export { displayUrl, hideUrlCredentials, registerUrlCredentials } from './url-credentials.ts';

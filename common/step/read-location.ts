@@ -5,11 +5,15 @@ import type { Got } from 'got';
 import { StepError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { parseRetryAfter, retry } from './retry.ts';
+import { hideUrlCredentials, registerUrlCredentials } from './url-credentials.ts';
 
 export interface ReadLocationOptions {
   http: Got;
   logger: Logger;
-  /** What is read, for messages, e.g. `certificate 1 (https://host/path)`; never a secret URL. */
+  /**
+   * What is read, for messages, e.g. `certificate 1 (https://host/path?*****)`: name a URL by its
+   * `displayUrl`, never in full.
+   */
   what: string;
   /** Download schemes accepted; default `https` only. */
   schemes?: readonly ('https' | 'http')[];
@@ -37,9 +41,11 @@ const RETRYABLE_NETWORK =
 
 /**
  * Reads what an input points at: a download URL (retried on network errors, 408, 429 and 5xx,
- * honouring Retry-After), a `file://` URL or a plain path.
+ * honouring Retry-After), a `file://` URL or a plain path. A pre-signed URL's credentials are
+ * registered for redaction first, whoever called.
  */
 export async function readLocation(location: string, options: ReadLocationOptions): Promise<Buffer> {
+  registerUrlCredentials(location);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
   if (scheme && (options.schemes ?? ['https']).includes(scheme as 'https'))
     return download(location, options);
@@ -68,7 +74,8 @@ function download(url: string, options: ReadLocationOptions): Promise<Buffer> {
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       throw new DownloadError(
-        `failed to download ${options.what}: ${code || String(err)}`,
+        // Without a code, the message is the client's, which may quote the URL.
+        `failed to download ${options.what}: ${code || hideUrlCredentials(String(err))}`,
         RETRYABLE_NETWORK.test(code),
       );
     }

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { redactor } from './redactor.ts';
+import { MASK, redactor } from './redactor.ts';
 import { Secret } from './secret.ts';
+import { displayUrl, hideUrlCredentials, isUrl, registerUrlCredentials } from './url-credentials.ts';
 
 /**
  * A declarative input schema modelled on go-steputils' stepconf: each input is declared once
@@ -24,9 +25,10 @@ export type InputSpec =
   | ({ kind: 'file' } & Common)
   | ({ kind: 'dir' } & Common)
   | ({ kind: 'oneOf'; options: readonly string[] } & Common)
-  | ({ kind: 'url'; schemes: readonly string[] } & Common);
+  | ({ kind: 'url'; schemes: readonly string[] } & Common)
+  | ({ kind: 'location'; sensitive?: boolean } & Common);
 
-type ValueOf<S extends InputSpec> = S extends { kind: 'string' }
+type ValueOf<S extends InputSpec> = S extends { kind: 'string' | 'location' }
   ? string
   : S extends { kind: 'secret' }
     ? Secret
@@ -72,6 +74,15 @@ export const input = {
   }),
   file: <const O extends Common>(opts?: O) => ({ kind: 'file' as const, ...(opts as O) }),
   dir: <const O extends Common>(opts?: O) => ({ kind: 'dir' as const, ...(opts as O) }),
+  /**
+   * Where a file is read from: an `https://` or `file://` URL or a path, read when it is needed
+   * (readLocation), so it is not checked here. Pre-signed URLs are credentials: mark it sensitive
+   * when step.yml does.
+   */
+  location: <const O extends Common & { sensitive?: boolean }>(opts?: O) => ({
+    kind: 'location' as const,
+    ...(opts as O),
+  }),
   /** An absolute URL with one of the schemes, e.g. ['https', 'file']. */
   url: <const O extends Common>(schemes: readonly string[], opts?: O) => ({
     kind: 'url' as const,
@@ -86,7 +97,9 @@ export const input = {
 };
 
 export function isSensitive(spec: InputSpec): boolean {
-  return spec.kind === 'secret' || (spec.kind === 'list' && spec.sensitive === true);
+  return (
+    spec.kind === 'secret' || ((spec.kind === 'list' || spec.kind === 'location') && spec.sensitive === true)
+  );
 }
 
 export interface InputProblem {
@@ -137,9 +150,11 @@ export function parseInputs<S extends InputSchema>(
     const raw = env[key] ?? '';
     // Secrets are registered before anything can echo them, even when they turn out invalid.
     if (isSensitive(spec)) redactor.add(raw);
+    // Any input can hold a URL, and a pre-signed one is a credential whatever the input's kind.
+    registerUrlCredentials(raw);
     const trimmed = spec.kind === 'secret' ? raw : raw.trim();
     const problem = (message: string) =>
-      problems.push({ key, message: spec.hint ? `${message}; ${spec.hint}` : message });
+      problems.push({ key, message: hideUrlCredentials(spec.hint ? `${message}; ${spec.hint}` : message) });
 
     if (trimmed === '' && spec.required) problem('required, but empty');
     const result = parseValue(spec, trimmed, cwd);
@@ -163,6 +178,7 @@ function emptyValue(spec: InputSpec): unknown {
     case 'list':
       return [];
     case 'string':
+    case 'location':
       return '';
     default:
       return undefined;
@@ -175,6 +191,7 @@ function parseValue(spec: InputSpec, value: string, cwd: string): Parsed {
   if (value === '') return { value: emptyValue(spec) };
   switch (spec.kind) {
     case 'string':
+    case 'location':
       return { value };
     case 'secret':
       return { value: new Secret(value) };
@@ -214,10 +231,14 @@ function parseValue(spec: InputSpec, value: string, cwd: string): Parsed {
       try {
         scheme = new URL(value).protocol.replace(/:$/, '');
       } catch {
-        return { error: `"${value}" is not a URL: use ${spec.schemes.map((s) => `${s}://…`).join(' or ')}` };
+        return {
+          error: `"${displayUrl(value)}" is not a URL: use ${spec.schemes.map((s) => `${s}://…`).join(' or ')}`,
+        };
       }
       if (!spec.schemes.includes(scheme))
-        return { error: `"${value}" must start with ${spec.schemes.map((s) => `${s}://`).join(' or ')}` };
+        return {
+          error: `"${displayUrl(value)}" must start with ${spec.schemes.map((s) => `${s}://`).join(' or ')}`,
+        };
       return { value };
     }
     case 'oneOf':
@@ -227,18 +248,30 @@ function parseValue(spec: InputSpec, value: string, cwd: string): Parsed {
 }
 
 function shown(spec: InputSpec, value: unknown): string {
-  if (isSensitive(spec)) {
-    const empty =
-      value instanceof Secret ? value.isEmpty : Array.isArray(value) ? value.length === 0 : !value;
-    return empty ? '<unset>' : '*****';
-  }
-  if (value === undefined || value === '') return '<unset>';
-  if (Array.isArray(value)) return value.length ? value.join('|') : '<unset>';
+  const empty =
+    value instanceof Secret
+      ? value.isEmpty
+      : Array.isArray(value)
+        ? value.length === 0
+        : value === undefined || value === '';
+  if (empty) return '<unset>';
+  if (value instanceof Secret) return MASK;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return String(value);
+  const items = Array.isArray(value) ? value.map(String) : [String(value)];
+  return items.map((item) => (isSensitive(spec) ? shownSensitive(item) : hideUrlCredentials(item))).join('|');
 }
 
-/** The config echo: `- key: value`, `<unset>` when empty, secrets as `*****`. */
+/**
+ * A sensitive value is masked, except that a URL whose credentials could be hidden shows where it
+ * points (`https://host/AuthKey_X.p8?*****`): that part is not the secret.
+ */
+function shownSensitive(item: string): string {
+  if (!isUrl(item)) return MASK;
+  const display = displayUrl(item);
+  return display === item ? MASK : display;
+}
+
+/** The config echo: `- key: value`, `<unset>` when empty, secrets as `*****`, URLs without credentials. */
 export function formatConfig(display: Array<[string, string]>): string {
   return display.map(([key, value]) => `- ${key}: ${value}`).join('\n');
 }

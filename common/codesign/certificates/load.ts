@@ -1,5 +1,12 @@
 import type { Got } from 'got';
-import { type Logger, readLocation, redactor, Secret, StepError } from '../../step/index.ts';
+import {
+  displayUrl,
+  type Logger,
+  readLocation,
+  registerUrlCredentials,
+  Secret,
+  StepError,
+} from '../../step/index.ts';
 import type { CertificateInfo } from './certificate-info.ts';
 import { decodeP12 } from './p12.ts';
 
@@ -9,7 +16,7 @@ export interface LoadedCertificate {
   /** The original p12 bytes: imported as uploaded, like Keychain Access would. */
   p12: Buffer;
   passphrase: Secret;
-  /** Where it came from, safe to print (no query string). */
+  /** Where it came from, safe to print (`displayUrl`: no user info, query or fragment). */
   source: string;
 }
 
@@ -42,8 +49,8 @@ export async function loadCertificates(
       `certificate count (${plainUrls.length}) and passphrase count (${passphrases.length}) should match`,
     );
   }
-  // Pre-signed URLs (query string, user info) are credentials themselves.
-  for (const url of plainUrls) if (/^https:\/\/.*[?@]/i.test(url)) redactor.add(url);
+  // Pre-signed URLs are credentials: all of them are registered before the first is printed or fetched.
+  for (const url of plainUrls) registerUrlCredentials(url);
   const now = options.now ?? new Date();
   const loaded: LoadedCertificate[] = [];
   for (const [index, url] of plainUrls.entries()) {
@@ -100,15 +107,4 @@ async function fetchCertificate(
 
 function toSecret(value: string | Secret): Secret {
   return typeof value === 'string' ? new Secret(value) : value;
-}
-
-/** Scheme, host and path only: query strings of pre-signed URLs are credentials. */
-function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'file:') return parsed.pathname;
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return url;
-  }
 }

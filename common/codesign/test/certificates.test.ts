@@ -149,7 +149,7 @@ describe('loadCertificates', () => {
     ]);
     const log = output();
     expect(log).toContain('attempt 1/3 failed');
-    expect(log).toContain(`certificate 1 (https://${server.host}/dev.p12)`);
+    expect(log).toContain(`certificate 1 (https://${server.host}/dev.p12?*****)`);
     expect(log).not.toContain('abcdef0123456789');
     expect(log).not.toContain('dev-pass-123');
   });
