@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { stripAnsi } from '../common/step/colors.ts';
-import { applyEnvItem } from '../tools/lib/env-items.ts';
-import { readEnvStore } from '../tools/lib/envstore.ts';
-import { envItems } from '../tools/lib/step-yml.ts';
+import { applyEnvItem, type EnvMap } from '../tools/lib/env-items.ts';
+import { applyEnvStore, readEnvStore } from '../tools/lib/envstore.ts';
+import { envItems, isSensitiveOpt } from '../tools/lib/step-yml.ts';
 import { fixtureSecrets, liveSecrets } from './secrets.ts';
 import { type Recording, readRecordings, STAND_INS_DIR } from './stand-ins/index.ts';
 
@@ -44,6 +44,8 @@ export interface StepRun {
   rawOutput: string;
   calls: Recording[];
   outputs: ExportedOutput[];
+  /** The ENVMAN_ENVSTORE_PATH the Step exported into. */
+  envStore: string;
   workDir: string;
   home: string;
   tmp: string;
@@ -121,6 +123,7 @@ export async function runStepSh(stepId: string, options: StepRunOptions): Promis
     rawOutput: raw,
     calls,
     outputs: readEnvStore(envStore),
+    envStore,
     workDir,
     home,
     tmp,
@@ -172,6 +175,68 @@ function handedSecrets(calls: Recording[]): string[] {
     ...HANDED_SECRET_VARS.map((name) => call.env[name] ?? ''),
     ...Object.values(call.files).map((file) => file.content),
   ]);
+}
+
+export interface NextStep {
+  /** The environment the Bitrise CLI hands the following Step. */
+  env: EnvMap;
+  /** The exported keys later Steps see redacted (`--sensitive` or step.yml `is_sensitive`). */
+  sensitive: string[];
+}
+
+/**
+ * What the Step after this one would get under the Bitrise CLI: the exported items appended to
+ * the environment with envman's expansion rules (step-contract.md §2.5).
+ */
+export function nextStep(run: StepRun, stepId: string): NextStep {
+  const stepYml = parseYaml(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as {
+    outputs?: unknown[];
+  };
+  const declaredSensitive = new Set(
+    envItems(stepYml.outputs ?? [])
+      .filter((item) => isSensitiveOpt(item.opts))
+      .map((item) => item.key),
+  );
+  const env: EnvMap = new Map([
+    ['PATH', SYSTEM_PATH],
+    ['HOME', run.home],
+    ['LANG', 'C.UTF-8'],
+  ]);
+  return { env, sensitive: applyEnvStore(env, run.envStore, declaredSensitive) };
+}
+
+/** The exported values as the following Step reads them from its environment. */
+export function outputsInNextStep(run: StepRun, stepId: string): Record<string, string> {
+  const { env } = nextStep(run, stepId);
+  const keys = new Set(run.outputs.map((output) => output.key));
+  return Object.fromEntries([...env].filter(([key]) => keys.has(key)));
+}
+
+/**
+ * Runs e2e/steps/assert-outputs as the following Step: it checks each expected value byte for
+ * byte and prints the sensitive ones, which must reach its log only as [REDACTED].
+ */
+export function assertOutputsInNextStep(
+  run: StepRun,
+  stepId: string,
+  expected: Record<string, string>,
+): { exitCode: number | null; output: string } {
+  const { env, sensitive } = nextStep(run, stepId);
+  env.set(
+    'equals',
+    Object.entries(expected)
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join('\n'),
+  );
+  env.set('sensitive', sensitive.join('|'));
+  const result = spawnSync('bash', [join(REPO_ROOT, 'e2e', 'steps', 'assert-outputs', 'step.sh')], {
+    cwd: run.workDir,
+    env: Object.fromEntries(env),
+    encoding: 'utf8',
+  });
+  let output = stripAnsi(`${result.stdout}${result.stderr}`);
+  for (const key of sensitive) output = output.split(env.get(key) ?? '').join('[REDACTED]');
+  return { exitCode: result.status, output };
 }
 
 export function callsOf(run: StepRun, tool: string): Recording[] {

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../../common/codesign/index.ts';
 import {
+  assertOutputsInNextStep,
   callsOf,
   connectionSecrets,
   leakedSecrets,
+  outputsInNextStep,
   REPO_ROOT,
   runStepSh,
   type StepRun,
@@ -130,7 +132,8 @@ function project(
   return generateProject({ dir: freshDir('project'), extensions: 2, ...options });
 }
 
-const outputsOf = (run: StepRun) => Object.fromEntries(run.outputs.map((o) => [o.key, o.value]));
+/** The outputs as the following Step reads them from its environment under the Bitrise CLI. */
+const outputsOf = (run: StepRun) => outputsInNextStep(run, 'auto-provision');
 const requests = (sim: PortalSimulator) =>
   sim.requestLog.map((e) => `${e.method} ${e.path.replace(/\/[A-Z0-9]{10}(?=\/|$)/g, '/{id}')}`);
 const count = (sim: PortalSimulator, request: string) => requests(sim).filter((r) => r === request).length;
@@ -267,12 +270,16 @@ describe.each<Transport>(['api_key', 'apple_id'])('auto-provision over %s', (tra
     const mainProfile = profiles.find(
       (pr) => pr.name === officialProfileName('development', p.bundleIds[0]!),
     )!;
-    expect(outputsOf(run)).toEqual({
+    const expected = {
       BITRISE_EXPORT_METHOD: 'development',
       BITRISE_DEVELOPER_TEAM: 'SIMTEAM001',
       BITRISE_DEVELOPMENT_CODESIGN_IDENTITY: w.dev.commonName,
       BITRISE_DEVELOPMENT_PROFILE: mainProfile.uuid,
-    });
+    };
+    expect(outputsOf(run)).toEqual(expected);
+    expect(run.outputs.every((o) => !o.expand)).toBe(true);
+    const next = assertOutputsInNextStep(run, 'auto-provision', expected);
+    expect(next.exitCode, next.output).toBe(0);
   });
 
   it('changes nothing on an account where everything exists, reusing the profiles', async () => {

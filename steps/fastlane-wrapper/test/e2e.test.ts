@@ -10,7 +10,14 @@ import {
   combinedConnection,
   daysFromNow,
 } from '../../../e2e/fixtures/connections/index.ts';
-import { callsOf, connectionSecrets, leakedSecrets, runStepSh, type StepRun } from '../../../e2e/harness.ts';
+import {
+  assertOutputsInNextStep,
+  callsOf,
+  connectionSecrets,
+  leakedSecrets,
+  runStepSh,
+  type StepRun,
+} from '../../../e2e/harness.ts';
 import { loadSessionWithRuby, skipWithoutRuby } from '../../../e2e/ruby/index.ts';
 import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
 
@@ -278,6 +285,12 @@ describe('fastlane-wrapper end to end', () => {
     ]);
     expect(result.outputs[0]!.value).toBe(lane(result)!.env['FASTLANE_SESSION']);
     expect(result.outputs[3]!.value).toBe('conn-app-specific-pw');
+    const next = assertOutputsInNextStep(result, 'fastlane-wrapper', {
+      FASTLANE_SESSION: lane(result)!.env['FASTLANE_SESSION']!,
+      FASTLANE_APPLE_APPLICATION_SPECIFIC_PASSWORD: 'conn-app-specific-pw',
+    });
+    expect(next.exitCode, next.output).toBe(0);
+    expect(next.output).toContain('FASTLANE_SESSION (sensitive): [REDACTED]');
     expect(result.output).toContain(
       'export_session is on: FASTLANE_SESSION, FASTLANE_USER, FASTLANE_PASSWORD, FASTLANE_APPLE_APPLICATION_SPECIFIC_PASSWORD are exported as sensitive outputs',
     );
