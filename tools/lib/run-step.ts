@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { Redactor } from '../../common/step/redactor.ts';
+import { hideUrlCredentials, registerUrlCredentials } from '../../common/step/url-credentials.ts';
 import { parseEnvFile, stringifyDotenv } from './dotenv.ts';
 import { applyEnvItem, type EnvMap } from './env-items.ts';
 import { latestByKey, readEnvStore, type StoredEnv } from './envstore.ts';
@@ -130,6 +131,7 @@ export async function runStepLocally(options: RunStepOptions): Promise<RunStepRe
       const effective: EnvItem = item.key in given ? { ...item, value: given[item.key] } : item;
       applyEnvItem(env, effective);
       if (isSensitiveOpt(item.opts)) redactor.add(env.get(item.key));
+      registerUrlCredentials(env.get(item.key), redactor);
       out.log(`- ${item.key}: ${shown(env.get(item.key), isSensitiveOpt(item.opts))}`);
     }
 
@@ -213,7 +215,7 @@ function setCliEnv(env: EnvMap, c: CliEnvContext): void {
 
 function shown(value: string | undefined, sensitive: boolean): string {
   if (!value) return '<unset>';
-  return sensitive ? '*****' : value;
+  return sensitive ? '*****' : hideUrlCredentials(value);
 }
 
 interface BashOptions {
