@@ -1,38 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createExec, ExecError, formatCommand, RunningTools } from '../exec.ts';
 import { Redactor } from '../redactor.ts';
-import { captureLogger } from './helpers.ts';
+import { captureLogger, waitUntilEnded } from './helpers.ts';
 
 const env = { PATH: process.env.PATH };
-
-/**
- * Whether pid is a live process. A zombie counts as ended: it has exited, only its exit status
- * waits for a parent, and where PID 1 does not reap orphans (some containers) it waits forever.
- */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-  try {
-    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).startsWith('Z');
-  } catch {
-    return false; // gone between the two checks
-  }
-}
-
-async function waitUntilEnded(pid: number): Promise<void> {
-  await vi.waitFor(() => expect(isRunning(pid), `process ${pid} still running`).toBe(false), {
-    timeout: 5000,
-    interval: 25,
-  });
-}
 
 async function pidFrom(file: string): Promise<number> {
   await vi.waitFor(() => expect(existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')).toBe(true), {
