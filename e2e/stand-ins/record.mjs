@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// A recording stand-in for a tool we cannot install here (fastlane, bundle, gem, security,
-// xcodebuild, envman, ...). It appends one JSON line per call to $STAND_IN_LOG with the argv,
-// cwd, stdin and environment, then behaves as configured through environment variables:
+// A recording stand-in for a tool we cannot install here (fastlane, bundle, gem, sudo, ...;
+// security and xcodebuild have their own scripts that follow the real tools' rules). It appends
+// one JSON line per call to $STAND_IN_LOG with the argv, cwd, stdin and environment
+// (recording.mjs), then behaves as configured through environment variables:
 //   STAND_IN_<TOOL>_STDOUT     text printed on stdout
 //   STAND_IN_<TOOL>_EXIT       exit code (default 0)
 //   STAND_IN_<TOOL>_FAIL_ON    only exit non-zero when the joined argv contains this text
@@ -15,48 +16,15 @@
 //                              "ENVVAR/rel/path=text" to a file below the directory it names
 // <TOOL> is the tool name upper-cased with non-alphanumerics as underscores.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { recordCall, settingsPrefix } from './recording.mjs';
 
 const tool = process.argv[2];
 const argv = process.argv.slice(3);
-const prefix = `STAND_IN_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+const prefix = settingsPrefix(tool);
 
-function readStdin() {
-  if (process.stdin.isTTY) return '';
-  try {
-    return readFileSync(0, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-const captured = {};
-for (const name of (process.env.STAND_IN_CAPTURE_FILES ?? '').split(',').filter(Boolean)) {
-  const path = process.env[name];
-  if (path && existsSync(path)) {
-    captured[name] = { path, mode: statSync(path).mode & 0o777, content: readFileSync(path, 'utf8') };
-  }
-}
-
-for (const flag of (process.env.STAND_IN_CAPTURE_ARGS ?? '').split(',').filter(Boolean)) {
-  const index = argv.indexOf(flag);
-  const path = index >= 0 ? argv[index + 1] : undefined;
-  if (path && existsSync(path)) {
-    captured[flag] = { path, mode: statSync(path).mode & 0o777, content: readFileSync(path, 'latin1') };
-  }
-}
-
-const record = {
-  tool,
-  argv,
-  cwd: process.cwd(),
-  stdin: readStdin(),
-  env: process.env,
-  files: captured,
-  at: Date.now(),
-};
-if (process.env.STAND_IN_LOG) appendFileSync(process.env.STAND_IN_LOG, `${JSON.stringify(record)}\n`);
+recordCall(tool, argv);
 
 const write = process.env[`${prefix}WRITE`];
 if (write) {
