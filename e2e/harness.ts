@@ -8,6 +8,7 @@ import { stripAnsi } from '../common/step/colors.ts';
 import { applyEnvItem, type EnvMap } from '../tools/lib/env-items.ts';
 import { applyEnvStore, readEnvStore } from '../tools/lib/envstore.ts';
 import { envItems, isSensitiveOpt } from '../tools/lib/step-yml.ts';
+import { E2E_ENVMAN_DIR } from './envman/index.ts';
 import { fixtureSecrets, liveSecrets } from './secrets.ts';
 import { type Recording, readRecordings, STAND_INS_DIR } from './stand-ins/index.ts';
 
@@ -53,9 +54,6 @@ export interface StepRun {
 
 /** The system PATH without our stand-ins, so recordings cover exactly what the Step started. */
 const SYSTEM_PATH = process.env['PATH'] ?? '/usr/bin:/bin';
-
-/** The envman the harness provides, as the Bitrise CLI provides its own: records argv, then runs tools/envman. */
-export const E2E_ENVMAN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envman');
 
 /**
  * Runs a bundled Step exactly as the Bitrise CLI does: `bash steps/<id>/step.sh`, inputs as

@@ -160,8 +160,9 @@ export function planNewStep(
 
 /**
  * Adds the Step's test workflow to e2e/bitrise.yml, creating the file if needed. Like the other
- * e2e workflows it puts the recording stand-ins (envman among them) first on PATH and, when the
- * assert-recording Step exists, checks that the output was exported.
+ * e2e workflows it puts the recording stand-ins first on PATH (never an envman: the CLI's own
+ * exports the outputs) and, when the assert-outputs Step exists, checks the exported message in
+ * the following Step, byte for byte.
  */
 export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): string {
   const path = join(root, 'e2e', 'bitrise.yml');
@@ -172,26 +173,17 @@ export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): 
   if (doc.hasIn(['workflows', plan.workflow]))
     throw new UsageError(`e2e/bitrise.yml already has ${plan.workflow}`);
   if (!doc.has('workflows') || doc.get('workflows') === null) doc.set('workflows', doc.createNode({}));
-  const assert = existsSync(join(root, 'e2e', 'steps', 'assert-recording', 'step.yml'));
+  const assert = existsSync(join(root, 'e2e', 'steps', 'assert-outputs', 'step.yml'));
   const outputKey = outputKeyFor(plan.id, 'MESSAGE');
+  const message = `Hello from ${plan.workflow}`;
   const steps: unknown[] = [
+    { [`path::./steps/${plan.id}`]: { title, inputs: [{ message }] } },
     ...(assert
       ? [
           {
-            'path::./e2e/steps/assert-recording': {
-              title: 'Reset the recordings',
-              inputs: [{ action: 'reset' }],
-            },
-          },
-        ]
-      : []),
-    { [`path::./steps/${plan.id}`]: { title, inputs: [{ message: `Hello from ${plan.workflow}` }] } },
-    ...(assert
-      ? [
-          {
-            'path::./e2e/steps/assert-recording': {
-              title: `${outputKey} was exported`,
-              inputs: [{ tool: 'envman' }, { argv: `add --key ${outputKey}` }],
+            'path::./e2e/steps/assert-outputs': {
+              title: `The next Step gets ${outputKey}`,
+              inputs: [{ equals: `${outputKey}=${JSON.stringify(message)}` }],
             },
           },
         ]
@@ -201,10 +193,6 @@ export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): 
     ['workflows', plan.workflow],
     doc.createNode({
       title: `${title}: prints and exports the message`,
-      envs: [
-        { STAND_IN_LOG: '$BITRISE_SOURCE_DIR/_tmp/stand-in-calls.jsonl' },
-        { PATH: '$BITRISE_SOURCE_DIR/e2e/stand-ins:$PATH' },
-      ],
       steps,
     }),
   );

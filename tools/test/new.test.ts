@@ -29,14 +29,16 @@ const answers: NewStepAnswers = {
   supportUrl: 'https://github.com/bob/steps/issues',
 };
 
-/** A scratch repository: real common/, stand-ins and node_modules linked in, its own steps/ and e2e/. */
+/** A scratch repository: real common/, tools/, stand-ins, envman and node_modules linked in, its own steps/ and e2e/. */
 function scratchRepo(): string {
   const root = tempDir();
-  for (const path of ['common', 'node_modules']) symlinkSync(join(REPO_ROOT, path), join(root, path));
+  for (const path of ['common', 'tools', 'node_modules'])
+    symlinkSync(join(REPO_ROOT, path), join(root, path));
   // Copied, not linked: biome resolves a linked config against the link target's folder.
   for (const path of ['tsconfig.json', 'biome.json']) copyFileSync(join(REPO_ROOT, path), join(root, path));
   mkdirSync(join(root, 'e2e'));
-  symlinkSync(join(REPO_ROOT, 'e2e', 'stand-ins'), join(root, 'e2e', 'stand-ins'));
+  for (const path of ['stand-ins', 'envman'])
+    symlinkSync(join(REPO_ROOT, 'e2e', path), join(root, 'e2e', path));
   return root;
 }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { E2E_ENVMAN_DIR } from '../../../e2e/harness.ts';
+import { E2E_ENVMAN_DIR } from '../../../e2e/envman/index.ts';
 import { STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
 import { readEnvStore } from '../../../tools/lib/envstore.ts';
 import { Cleanups } from '../cleanup.ts';
