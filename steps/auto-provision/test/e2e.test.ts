@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
 } from '../../../e2e/harness.ts';
 import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
 import { type PortalSimulator, startPortalSimulator } from '../../../e2e/simulators/portal/index.ts';
+import { STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
 import { type GeneratedProject, generateProject } from './fixtures/generate-project.ts';
 import {
   connectionPayload,
@@ -229,6 +231,8 @@ describe.each<Transport>(['api_key', 'apple_id'])('auto-provision over %s', (tra
       P12_PASSPHRASE,
       '-A',
     ]);
+    // create-keychain puts a login keychain on the search list (as login.keychain-db), so the
+    // Step finds it there and does not add it a second time.
     expect(security.map((a) => a.find((x) => !x.startsWith('-')))).toEqual([
       'create-keychain',
       'unlock-keychain',
@@ -236,9 +240,13 @@ describe.each<Transport>(['api_key', 'apple_id'])('auto-provision over %s', (tra
       'set-key-partition-list',
       'set-keychain-settings',
       'list-keychains',
-      'list-keychains',
       'default-keychain',
     ]);
+    const searchList = spawnSync(join(STAND_INS_DIR, 'security'), ['list-keychains', '-d', 'user'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: run.home },
+      encoding: 'utf8',
+    }).stdout;
+    expect(searchList).toBe(`    "${keychain}-db"\n`);
 
     // Project: Release of every target signs manually with the new profile; Debug untouched.
     const sha1 = decodeProfile(w.sim.state.profiles[0]!.content).developerCertificates[0]!.sha1;
