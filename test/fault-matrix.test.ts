@@ -155,7 +155,7 @@ const STEPS: StepUnderTest[] = [
         app_id: '1234567890',
         dry_run: 'yes',
       },
-      env: { STAND_IN_XCODEBUILD_STDOUT: 'Xcode 16.2\nBuild version 16C5032a' },
+      env: { STAND_IN_XCODEBUILD_VERSION: '16.2 16C5032a' },
       payload: apiKeyConnection(),
     }),
     withoutConnection: {

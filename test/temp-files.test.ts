@@ -76,7 +76,7 @@ describe('temp-file audit: deploy-to-itunes-connect', () => {
       inputs: { build_url: sim.url, build_api_token: sim.token, ipa_path: ipa, app_id: '1234567890' },
       env: {
         STAND_IN_CAPTURE_ARGS: '--api_key_path,--ipa',
-        STAND_IN_XCODEBUILD_STDOUT: 'Xcode 16.2',
+        STAND_IN_XCODEBUILD_VERSION: '16.2 16C5032a',
         ...env,
       },
       killWhenOutput: kill,

@@ -116,7 +116,7 @@ async function deploy(payload: Record<string, unknown>, options: RunOptions = {}
     },
     env: {
       PATH: `${wrappers}:${STAND_INS_DIR}:${SYSTEM_PATH}`,
-      STAND_IN_XCODEBUILD_STDOUT: 'Xcode 15.4\nBuild version 15F31d',
+      STAND_IN_XCODEBUILD_VERSION: '15.4 15F31d',
       STAND_IN_FASTLANE_STDOUT: 'fastlane 2.228.0',
       ...options.env,
     },
@@ -427,7 +427,7 @@ describe('deploy-to-itunes-connect end to end', () => {
     const inputs = { itms_upload_parameters: '-t DAV' };
     const xcode13 = await deploy(apiKeyConnection(), {
       inputs,
-      env: { STAND_IN_XCODEBUILD_STDOUT: 'Xcode 13.4.1\nBuild version 13F100' },
+      env: { STAND_IN_XCODEBUILD_VERSION: '13.4.1 13F100' },
     });
     expect(deliverCall(xcode13)!.env).toMatchObject({
       ITMSTRANSPORTER_FORCE_ITMS_PACKAGE_UPLOAD: 'true',
