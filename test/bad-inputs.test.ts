@@ -42,8 +42,12 @@ describe.each(stepIds)('%s: every invalid input is reported, all in one run', (s
     const lines = run.output.trimEnd().split('\n');
     const header = lines.indexOf(`${Object.keys(bad).length} invalid inputs:`);
     expect(header, run.output).toBeGreaterThan(-1);
-    const problems = lines.slice(header + 1);
+    // The list is plain; the last line, the failure reason, names every bad input once more.
+    const problems = lines.slice(header + 1, -1);
     expect(problems.map((line) => line.slice(2, line.indexOf(':')))).toEqual(Object.keys(bad));
     for (const line of problems) expect(line).toMatch(/^- [a-z_]+: .+/);
+    expect(lines.at(-1)).toBe(
+      `${problems.length} invalid inputs (${Object.keys(bad).join(', ')}): correct each one as the lines above say`,
+    );
   });
 });

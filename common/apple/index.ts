@@ -23,7 +23,7 @@ export {
   type ResolveOptions,
   resolveCredentials,
 } from './inputs.ts';
-export { type LoadConnectionOptions, loadConnection } from './load-connection.ts';
+export { type LoadConnectionOptions, loadConnection, noCredentialsError } from './load-connection.ts';
 export * as messages from './messages.ts';
 export {
   type ApiKeyCredentials,

@@ -1,9 +1,16 @@
 import { BuildApiError, fetchConnection } from '../bitrise/build-api.ts';
 import { type Connection, EMPTY_CONNECTION } from '../bitrise/connection.ts';
+import { StepError } from '../step/errors.ts';
 import type { Logger } from '../step/logger.ts';
 import type { Env } from '../step/run.ts';
 import type { Secret } from '../step/secret.ts';
-import { NOT_ON_BITRISE, READ_MORE, UNAUTHORIZED_PR_BUILD } from './messages.ts';
+import {
+  FETCH_FAILED_HINT,
+  NOT_ON_BITRISE,
+  PR_BUILD_HINT,
+  READ_MORE,
+  UNAUTHORIZED_PR_BUILD,
+} from './messages.ts';
 import type { ConnectionMode } from './select.ts';
 
 export interface LoadConnectionOptions {
@@ -45,6 +52,24 @@ export async function loadConnection(options: LoadConnectionOptions): Promise<Co
       logger.warn(`Failed to activate Bitrise Apple Developer Portal connection: ${err.message}`);
       logger.warn(READ_MORE);
     }
-    return EMPTY_CONNECTION;
+    const hint = err.status === 401 ? PR_BUILD_HINT : FETCH_FAILED_HINT;
+    return { ...EMPTY_CONNECTION, fetchError: new StepError(err.reason, { cause: err, hint }) };
   }
+}
+
+/**
+ * A Step's failure when no credentials were found. When the build API failed to give the
+ * connection, that failure is the cause and its fix the hint; otherwise `hint` says how to connect.
+ */
+export function noCredentialsError(
+  prefix: string,
+  connection: Connection,
+  options: { hint: string },
+): StepError {
+  const failure = connection.fetchError;
+  if (!failure) return new StepError(`${prefix}: no credentials provided`, { hint: options.hint });
+  return new StepError(
+    `${prefix}: no credentials provided, as the build's Apple Developer connection could not be fetched (${failure.reason})`,
+    { cause: failure, hint: failure.hint },
+  );
 }

@@ -8,6 +8,13 @@ export const NOT_ON_BITRISE =
 export const UNAUTHORIZED_PR_BUILD =
   "Unauthorized to query Connected Apple Developer Portal Account. This happens by design, with a public app's PR build, to protect secrets.";
 
+/** What to do when the build API gave no connection: as a failure reason's fix. */
+export const PR_BUILD_HINT =
+  "a public app's pull request build cannot read the connection: run this Step in a build that is not a public pull request, or set the API key inputs";
+
+export const FETCH_FAILED_HINT =
+  'rerun the build; if the build API keeps failing, check https://status.bitrise.io';
+
 export const NOT_CONNECTED = [
   'Connected Apple Developer Portal Account not found.',
   'Most likely because there is no Apple Developer Portal Account connected to the build.',

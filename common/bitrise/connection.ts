@@ -32,6 +32,8 @@ export interface Connection {
   testDevices: TestDevice[];
   /** Devices dropped as duplicates of earlier UDIDs, kept for debug logging. */
   duplicateTestDevices: TestDevice[];
+  /** Why the build API gave no connection when it failed, so a Step can name it as the cause. */
+  fetchError?: StepError;
 }
 
 export const EMPTY_CONNECTION: Connection = Object.freeze({

@@ -1,6 +1,6 @@
 import type { Got } from 'got';
 import { type Logger, parseRetryAfter, retry, StepError } from '../step/index.ts';
-import { AGREEMENT_CODE, type ApiErrorEntry, PortalApiError, SESSION_EXPIRED_HINT } from './errors.ts';
+import { type ApiErrorEntry, explainApiError, NETWORK_HINT, PortalApiError } from './errors.ts';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -59,15 +59,14 @@ export class Executor {
     return this.attempt(`${request.method} ${url}`, request.idempotent, (freshAuth) =>
       this.transport.wire(request, url, { freshAuth }),
     ).catch((err: unknown) => {
-      throw this.explain(err, request.method, url.toString());
+      throw this.explain(err);
     });
   }
 
   /** Sends an already wired request (outside the JSON:API resources), with the same policy. */
   async sendWired(what: string, idempotent: boolean, wire: () => WireRequest): Promise<ApiResponse> {
-    const [method = 'POST', url = ''] = what.split(' ');
     return this.attempt(what, idempotent, wire).catch((err: unknown) => {
-      throw this.explain(err, method, url);
+      throw this.explain(err);
     });
   }
 
@@ -96,10 +95,10 @@ export class Executor {
             const code = (err as { code?: string }).code ?? '';
             const message = `${what}: ${(err as Error).message}`;
             if (idempotent || NOT_SENT_CODES.has(code))
-              throw new Retryable(new StepError(message, { cause: err }), message);
-            throw new StepError(message, {
+              throw new Retryable(new StepError(message, { cause: err, hint: NETWORK_HINT }), message);
+            throw new StepError(`${message} (not retried, as the request may have been applied)`, {
               cause: err,
-              hint: 'not retried, as the request may have been applied',
+              hint: 'check on the Developer Portal whether it was, then rerun the build',
             });
           }
           const response: ApiResponse = {
@@ -151,24 +150,9 @@ export class Executor {
     }
   }
 
-  /** Turns the two failures users can act on into instructions. */
-  private explain(err: unknown, method: string, url: string): unknown {
-    if (!(err instanceof PortalApiError)) return err;
-    if (err.status === 401 && this.transport.kind === 'apple_id') {
-      return new StepError(`${method} ${url}: 401 Unauthorized`, { cause: err, hint: SESSION_EXPIRED_HINT });
-    }
-    if (err.status === 401) {
-      return new StepError(err.message, {
-        hint: 'Apple rejected the API key: check that the key is active and that key ID and issuer ID belong to it',
-      });
-    }
-    if (err.status === 403 && err.hasCode(AGREEMENT_CODE)) {
-      return new StepError(err.message, {
-        cause: err,
-        hint: 'a required agreement is missing or has expired: the Account Holder has to accept the new agreement in App Store Connect (Business section)',
-      });
-    }
-    return err;
+  /** Turns a 401 into what to do about it; Apple's other answers carry their own hint. */
+  private explain(err: unknown): unknown {
+    return err instanceof PortalApiError ? explainApiError(err, this.transport.kind) : err;
   }
 }
 

@@ -1,5 +1,5 @@
-import type { Logger } from '../step/index.ts';
-import { isCursorInvalid } from './errors.ts';
+import { type Logger, StepError } from '../step/index.ts';
+import { isCursorInvalid, UNEXPECTED_ANSWER_HINT } from './errors.ts';
 import type { Executor } from './executor.ts';
 import type { CollectionPage } from './models.ts';
 
@@ -33,7 +33,8 @@ export async function listAll<T extends { id: string }>(
       logger.warn(`All ${total} items of ${url} fetched, but the next page link is not empty: ignoring it`);
       break;
     }
-    if (seen.has(next) || seen.size >= MAX_PAGES) throw new Error(`${url}: the paging links loop (${next})`);
+    if (seen.has(next) || seen.size >= MAX_PAGES)
+      throw new StepError(`${url}: the paging links loop (${next})`, { hint: UNEXPECTED_ANSWER_HINT });
     seen.add(next);
     let page: CollectionPage<T>;
     try {
@@ -80,7 +81,9 @@ export async function getPage<T>(
   const response = await executor.send({ method: 'GET', url, query, idempotent: true });
   const body = response.body as CollectionPage<T> | undefined;
   if (!body || !Array.isArray(body.data))
-    throw new Error(`GET ${url}: the response is not a JSON:API collection`);
+    throw new StepError(`GET ${url}: the response is not a JSON:API collection`, {
+      hint: UNEXPECTED_ANSWER_HINT,
+    });
   return { data: body.data, links: body.links ?? { self: url }, meta: body.meta };
 }
 
@@ -91,6 +94,7 @@ export async function getOne<T>(
 ): Promise<T> {
   const response = await executor.send({ method: 'GET', url, query, idempotent: true });
   const data = (response.body as { data?: T } | undefined)?.data;
-  if (!data) throw new Error(`GET ${url}: the response carries no resource`);
+  if (!data)
+    throw new StepError(`GET ${url}: the response carries no resource`, { hint: UNEXPECTED_ANSWER_HINT });
   return data;
 }

@@ -1,6 +1,15 @@
 export { Cleanups } from './cleanup.ts';
 export { colors, paint, stripAnsi } from './colors.ts';
-export { causeChain, errorMessage, StepError } from './errors.ts';
+export {
+  BUG_HINT,
+  causeChain,
+  describeFailure,
+  errorMessage,
+  type FailureReport,
+  StepError,
+  type StepErrorOptions,
+  wrapError,
+} from './errors.ts';
 export {
   createExec,
   type Exec,

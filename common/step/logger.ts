@@ -1,5 +1,5 @@
-import { type Color, paint } from './colors.ts';
-import { causeChain } from './errors.ts';
+import { type Color, colors, paint, stripAnsi } from './colors.ts';
+import { describeFailure } from './errors.ts';
 import { redactor as processRedactor, type Redactor } from './redactor.ts';
 
 export interface LogSink {
@@ -56,18 +56,21 @@ export class Logger {
   }
 
   /**
-   * The failure reason: red, at most 1 KB, a one-line reason or a short indented cause chain.
-   * Stacks are never printed here; they are a debug-level detail.
+   * The failure reason, printed as the Bitrise CLI reads it (its ErrorFinder takes the last red
+   * block): the details on plain lines, then exactly one red line naming the cause and the fix,
+   * at most 1 KB. Stacks are never printed here unless debug is on; they are a debug-level detail.
    */
   fatal(err: unknown): void {
-    const chain = causeChain(err).map((message) => this.redactor.redact(message));
-    const lines = chain.length > 0 ? [chain[0]!, ...chain.slice(1).map((m) => `  ${m}`)] : ['unknown error'];
-    let text = lines.join('\n');
-    text = truncateUtf8(text, FATAL_LIMIT_BYTES);
+    const report = describeFailure(err);
+    // A tool may have left a colour open; this reset ends it, so it cannot swallow the lines below.
+    this.sink.write(`${colors.reset}\n`);
     if (this.debugEnabled && err instanceof Error && err.stack) {
       this.write(err.stack, 'magenta');
     }
-    this.write(text, 'red');
+    for (const line of report.details) this.write(stripAnsi(line), undefined);
+    // Redacted before it is cut, so a cut can never leave part of a secret unmasked.
+    const reason = stripAnsi(this.redactor.redact(report.reason));
+    this.write(truncateUtf8(reason, FATAL_LIMIT_BYTES), 'red');
   }
 
   private write(message: string, color: Color | undefined): void {
@@ -78,14 +81,11 @@ export class Logger {
 }
 
 function truncateUtf8(text: string, limit: number): string {
-  if (Buffer.byteLength(text) <= limit) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
   const ellipsis = '…';
-  let cut = text;
-  while (Buffer.byteLength(cut) + Buffer.byteLength(ellipsis) > limit) {
-    cut = cut.slice(
-      0,
-      Math.max(0, cut.length - Math.max(1, Math.ceil((Buffer.byteLength(cut) - limit) / 4))),
-    );
-  }
-  return cut + ellipsis;
+  let end = limit - Buffer.byteLength(ellipsis);
+  // Never cut inside a character: step back over UTF-8 continuation bytes.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8') + ellipsis;
 }

@@ -1,5 +1,5 @@
 import { Cleanups } from './cleanup.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage, StepError } from './errors.ts';
 import { createExec, type Exec, runningTools } from './exec.ts';
 import { testRoutingNotice } from './http.ts';
 import { Logger } from './logger.ts';
@@ -82,7 +82,7 @@ export async function runStep<S extends InputSchema, C, R>(
   }
 
   if (failure === undefined) return 0;
-  logger.print();
+  // The failure reason is the last thing printed: cleanups and outputs have reported before it.
   logger.fatal(failure);
   return 1;
 }
@@ -110,6 +110,10 @@ async function configure<S extends InputSchema, C, R>(
   return step.configure(parsed.values, ctx);
 }
 
+/** Bitrise sends SIGTERM when the build is aborted or a timeout of the Step or the build ends it. */
+const INTERRUPTED_HINT =
+  'the build was aborted, or the Step hit its timeout or no_output_timeout: rerun the build, or raise the timeout if the Step needs longer';
+
 function installSignalHandlers(ctx: StepContext): () => void {
   let interrupted = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -124,7 +128,7 @@ function installSignalHandlers(ctx: StepContext): () => void {
     // may still read them.
     void runningTools.interrupt().finally(() => {
       ctx.cleanups.runAll();
-      ctx.logger.fatal(new Error(`interrupted by ${signal}`));
+      ctx.logger.fatal(new StepError(`interrupted by ${signal}`, { hint: INTERRUPTED_HINT }));
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   };

@@ -1,6 +1,7 @@
 import { decodeProfile as decodeProfileFile, type ProvisioningProfile } from '../../codesign/index.ts';
+import { StepError } from '../../step/index.ts';
 import { type PortalContext, relatedUrl, resourceUrl } from '../context.ts';
-import { PortalApiError, ProfilesChangedError } from '../errors.ts';
+import { PortalApiError, ProfilesChangedError, UNEXPECTED_ANSWER_HINT } from '../errors.ts';
 import type { BundleId, Certificate, Profile, ProfileType } from '../models.ts';
 import { getOne, listAll, PAGE_LIMIT } from '../paging.ts';
 import { listBundleIdProfiles } from './bundle-ids.ts';
@@ -112,6 +113,7 @@ function changedOn404(err: unknown): never {
 /** The `.mobileprovision` Apple returns as `profileContent`, decoded by the code-signing module. */
 export function decodeProfile(profile: Profile): ProvisioningProfile {
   const content = profile.attributes.profileContent;
-  if (!content) throw new Error(`profile ${profile.id} carries no profileContent`);
+  if (!content)
+    throw new StepError(`profile ${profile.id} carries no profileContent`, { hint: UNEXPECTED_ANSWER_HINT });
   return decodeProfileFile(Buffer.from(content, 'base64'));
 }

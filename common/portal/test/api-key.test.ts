@@ -127,9 +127,11 @@ describe('API key transport against the simulator', () => {
       logger,
       retryBaseDelayMs: 1,
     });
-    await expect(client.listDevices()).rejects.toThrow(
-      /: 401\n- NOT_AUTHORIZED: .*: Apple rejected the API key/s,
+    const err = (await client.listDevices().catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(
+      /^App Store Connect rejected the API key \(401 NOT_AUTHORIZED\): check the key ID and issuer ID/,
     );
+    expect((err.cause as Error).message).toMatch(/: 401\n- NOT_AUTHORIZED: /);
     expect(apiRequests(sim).map((e) => [e.status, e.problem])).toEqual([
       [401, 'bad signature'],
       [401, 'bad signature'],

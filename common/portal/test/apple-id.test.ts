@@ -74,7 +74,10 @@ describe('Apple ID web-session transport', () => {
     const err = (await client.listDevices().catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(StepError);
     expect(err.message).toMatch(
-      /^GET https:\/\/developer\.apple\.com\/services-account\/v1\/devices\?limit=200: 401 Unauthorized/,
+      /^Apple refused the Apple ID session of the connection \(401 NOT_AUTHORIZED\)/,
+    );
+    expect((err.cause as Error).message).toMatch(
+      /^GET https:\/\/developer\.apple\.com\/services-account\/v1\/devices\?limit=200: 401\n/,
     );
     expect(err.message).toContain('Re-authenticate the Apple Developer connection in Bitrise');
     expect(apiRequests(sim).map((e) => e.status)).toEqual([401]);
@@ -84,7 +87,7 @@ describe('Apple ID web-session transport', () => {
     sim = await startPortalSimulator();
     sim.expireSession();
     await expect(connect(sim, 'apple_id')).rejects.toThrow(
-      /listTeams\.action: 401 Unauthorized.*Re-authenticate/s,
+      /^Apple refused the Apple ID session of the connection \(401 NOT_AUTHORIZED\): .*Re-authenticate/,
     );
   });
 });

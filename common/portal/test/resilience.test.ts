@@ -109,7 +109,7 @@ describe.each(TRANSPORTS)('retries and errors over %s', (transport) => {
     const err = (await harness.client.findBundleId('io.bitrise.app').catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(StepError);
     expect(err.message).toContain('- FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED:');
-    expect(err.message).toContain('accept the new agreement in App Store Connect');
+    expect((err as StepError).hint).toContain('accept the new agreement in App Store Connect');
     expect(statuses(harness)).toEqual([403]);
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { lastRedBlock, redBlocks } from '../../../e2e/failure-reason.ts';
 import { colors, stripAnsi } from '../colors.ts';
+import { StepError } from '../errors.ts';
 import { FATAL_LIMIT_BYTES } from '../logger.ts';
 import { Redactor } from '../redactor.ts';
 import { captureLogger } from './helpers.ts';
@@ -40,22 +42,68 @@ describe('Logger', () => {
     for (const line of KEY.split('\n')) expect(output()).not.toContain(line);
   });
 
-  it('prints the fatal error red, short and without a stack', () => {
+  it('prints the failure as plain details and one last red line: the cause chain, no stack', () => {
     const { logger, output } = captureLogger();
     const inner = new Error('network request failed with status 503');
-    logger.fatal(new Error('failed to fetch authentication credentials', { cause: inner }));
-    const lines = output().trimEnd().split('\n');
-    expect(lines.every((line) => line.startsWith(colors.red))).toBe(true);
+    logger.fatal(
+      new StepError('failed to fetch authentication credentials', { cause: inner, hint: 'rerun the build' }),
+    );
+    expect(redBlocks(output())).toEqual(['failed to fetch authentication credentials: rerun the build']);
     expect(stripAnsi(output())).toBe(
-      'failed to fetch authentication credentials\n  network request failed with status 503\n',
+      '\nnetwork request failed with status 503\nfailed to fetch authentication credentials: rerun the build\n',
     );
     expect(output()).not.toContain('at ');
   });
 
-  it('keeps the fatal reason within 1 KB', () => {
+  it('turns a multi-line reason into plain detail lines before a one-line red summary', () => {
     const { logger, output } = captureLogger();
-    logger.fatal(new Error('x'.repeat(5000)));
-    expect(Buffer.byteLength(stripAnsi(output()).trimEnd())).toBeLessThanOrEqual(FATAL_LIMIT_BYTES);
-    expect(stripAnsi(output())).toMatch(/…\n$/);
+    logger.fatal(
+      new StepError('Apple refused GET /v1/certificates (403 FORBIDDEN_ERROR)\n- FORBIDDEN_ERROR: no', {
+        hint: 'use an Admin key',
+        details: ['GET https://api.example/v1/certificates?limit=200: 403'],
+      }),
+    );
+    const lines = output().trimEnd().split('\n');
+    expect(lines.slice(1, -1).map((line) => line.includes('\x1b['))).toEqual([false, false]);
+    expect(lastRedBlock(output())).toBe(
+      'Apple refused GET /v1/certificates (403 FORBIDDEN_ERROR): use an Admin key',
+    );
+  });
+
+  it('closes a colour a tool left open, so only its own line is the last red block', () => {
+    const { logger, output } = captureLogger();
+    logger.print('\x1b[31m[!] fastlane: something went wrong');
+    logger.print('more tool output');
+    logger.fatal(new StepError('running Fastlane failed', { hint: 'see the output above' }));
+    expect(lastRedBlock(output())).toBe('running Fastlane failed: see the output above');
+  });
+
+  it('keeps the red line within 1 KB without cutting a character or a secret in half', () => {
+    const { logger, output } = captureLogger();
+    logger.fatal(new StepError('x'.repeat(5000)));
+    const reason = lastRedBlock(output())!;
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(FATAL_LIMIT_BYTES);
+    expect(reason).toMatch(/…$/);
+
+    const wide = captureLogger();
+    wide.logger.fatal(new StepError('€'.repeat(2000)));
+    const cut = lastRedBlock(wide.output())!;
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(FATAL_LIMIT_BYTES);
+    expect(cut).toMatch(/^€+…$/);
+
+    const secret = 'sEcReT-tOkEn-0123456789';
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const masked = captureLogger(redactor);
+    masked.logger.fatal(new StepError(`${'y'.repeat(FATAL_LIMIT_BYTES - 10)}${secret}`));
+    expect(masked.output()).not.toContain(secret.slice(0, 6));
+  });
+
+  it('prints the stack in debug mode, not red', () => {
+    const { logger, output } = captureLogger();
+    logger.enableDebug(true);
+    logger.fatal(new TypeError('x is undefined'));
+    expect(output()).toContain(`${colors.magenta}TypeError: x is undefined`);
+    expect(redBlocks(output())).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
 import { readEnvStore } from '../../../tools/lib/envstore.ts';
 import { Cleanups } from '../cleanup.ts';
 import { stripAnsi } from '../colors.ts';
+import { StepError } from '../errors.ts';
 import { createExec } from '../exec.ts';
 import { runStep } from '../run.ts';
 import { input } from '../schema.ts';
@@ -53,7 +54,7 @@ describe('runStep', () => {
     const text = stripAnsi(h.output());
     expect(text).toContain('- name: <unset>');
     expect(text).toMatch(
-      /2 invalid inputs:\n- name: required, but empty\n- count: "x" is not a whole number\n$/,
+      /2 invalid inputs:\n- name: required, but empty\n- count: "x" is not a whole number\n2 invalid inputs \(name, count\): correct each one as the lines above say\n$/,
     );
   });
 
@@ -68,7 +69,7 @@ describe('runStep', () => {
         configure: (i) => i,
         run: async () => {
           tempDir = cleanups.tempDir('key');
-          throw new Error('lane failed');
+          throw new StepError('lane failed');
         },
         outputs: (_config, result) => [{ key: 'DIAG', value: result === undefined ? 'failed' : 'ok' }],
       },

@@ -4,6 +4,7 @@ import {
   CODESIGN_SOURCES,
   type Credentials,
   DEFAULT_INPUT_NAMES,
+  noCredentialsError,
   resolveCredentials,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
@@ -15,6 +16,7 @@ import {
   Secret,
   type StepContext,
   StepError,
+  wrapError,
 } from '../../../common/step/index.ts';
 import type { DistributionType, inputs } from './inputs.ts';
 
@@ -100,7 +102,7 @@ function readProject(values: Inputs<typeof inputs>, ctx: StepContext): ProjectAn
     });
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
-    throw new StepError(`Failed to analyze the project: ${err.message}`, {
+    throw wrapError('Failed to analyze the project', err, {
       hint: 'check the project_path, scheme and configuration inputs',
     });
   }
@@ -146,11 +148,11 @@ async function selectAuth(
     });
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
-    throw new StepError(`could not configure Apple service authentication: ${err.message}`);
+    throw wrapError('could not configure Apple service authentication', err);
   }
   const { connection, credentials } = resolved;
   if (!credentials) {
-    throw new StepError('could not configure Apple service authentication: no credentials provided', {
+    throw noCredentialsError('could not configure Apple service authentication', connection, {
       hint: 'connect an App Store Connect API key or an Apple ID to this app on bitrise.io (App settings › Integrations), or set api_key_path and api_issuer',
     });
   }

@@ -11,7 +11,7 @@ import {
   type ProjectAnalysis,
   type TargetAnalysis,
 } from '../../../common/codesign/index.ts';
-import { errorMessage, type StepContext, StepError } from '../../../common/step/index.ts';
+import { type StepContext, StepError, wrapError } from '../../../common/step/index.ts';
 import type { DistributionAssets, EnsuredProfile } from './assets.ts';
 import type { Config } from './config.ts';
 import type { DistributionType } from './inputs.ts';
@@ -147,8 +147,8 @@ export function forceSigning(
     ctx.logger.done(`${project.pbxprojPath} ${changed ? 'is updated' : 'already had these settings'}`);
   } catch (err) {
     // Every failure of this phase carries upstream's prefix, the portal's API errors included.
-    throw new StepError(`Failed to force codesign settings: ${errorMessage(err)}`, {
-      cause: (err as Error).cause,
+    throw wrapError('Failed to force codesign settings', err, {
+      hint: 'check that the .pbxproj is valid and writable; rerun with verbose_log set to yes for details',
     });
   }
 }

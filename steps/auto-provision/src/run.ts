@@ -8,11 +8,11 @@ import {
 } from '../../../common/portal/index.ts';
 import {
   createHttpClient,
-  errorMessage,
   type Output,
   type StepContext,
   StepError,
   timeScale,
+  wrapError,
 } from '../../../common/step/index.ts';
 import { type DistributionAssets, ensureCodesignAssets, PROFILE_RETRY_DELAY_MS } from './assets.ts';
 import type { Config } from './config.ts';
@@ -63,11 +63,11 @@ async function connectPortal(config: Config, ctx: StepContext): Promise<PortalCl
     );
     return portal;
   } catch (err) {
-    throw new StepError(`could not configure Apple service authentication: ${errorMessage(err)}`, {
+    throw wrapError('could not configure Apple service authentication', err, {
       hint:
         config.credentials.kind === 'apple_id'
           ? 'set team_id to one of the teams, or re-authenticate the Apple ID connection on bitrise.io'
-          : undefined,
+          : 'check the API key of the connection, or the api_key_path and api_issuer inputs',
     });
   }
 }
@@ -100,8 +100,8 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     await installAssets(assets, config, ctx);
   } catch (err) {
     // Every failure of this phase carries upstream's prefix, the portal's API errors included.
-    throw new StepError(`Automatic code signing failed: ${errorMessage(err)}`, {
-      cause: (err as Error).cause,
+    throw wrapError('Automatic code signing failed', err, {
+      hint: 'see the lines above for the step that failed; rerun with verbose_log set to yes to see every Developer Portal request',
     });
   }
   forceSigning(config, assets, ctx);

@@ -4,8 +4,10 @@ import {
   authInputProblem,
   type Credentials,
   DEFAULT_INPUT_NAMES,
+  noCredentialsError,
   resolveCredentials,
 } from '../../../common/apple/index.ts';
+import type { Connection } from '../../../common/bitrise/connection.ts';
 import type { FastlaneLauncher } from '../../../common/fastlane/index.ts';
 import {
   type Env,
@@ -16,6 +18,7 @@ import {
   type StepContext,
   StepError,
   shellSplit,
+  wrapError,
 } from '../../../common/step/index.ts';
 import { ArtifactError, type ArtifactInfo, inspectIpa, inspectPkg, platformOf } from './artifact.ts';
 import type { inputs } from './inputs.ts';
@@ -191,18 +194,19 @@ function reportArtifact(artifact: ArtifactInfo, values: Inputs<typeof inputs>, c
 
 async function selectCredentials(values: Inputs<typeof inputs>, ctx: StepContext): Promise<Credentials> {
   let credentials: Credentials | undefined;
+  let connection: Connection;
   try {
-    ({ credentials } = await resolveCredentials(values, ctx, {
+    ({ credentials, connection } = await resolveCredentials(values, ctx, {
       appleId: values.itunescon_user,
       inputNames: INPUT_NAMES,
       expiryPolicy: 'fail',
     }));
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
-    throw new StepError(`Could not configure Apple Service authentication: ${err.message}`);
+    throw wrapError('Could not configure Apple Service authentication', err);
   }
   if (!credentials) {
-    throw new StepError('Could not configure Apple Service authentication: no credentials provided', {
+    throw noCredentialsError('Could not configure Apple Service authentication', connection, {
       hint: 'connect an App Store Connect API key or an Apple ID to this app on bitrise.io, or set api_key_path and api_issuer (or itunescon_user, password and app_password) with connection set to off',
     });
   }

@@ -7,7 +7,7 @@ import {
   ExecError,
   formatCommand,
   type StepContext,
-  StepError,
+  wrapError,
 } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 
@@ -123,21 +123,21 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     await ctx.exec(command.tool, command.args, { env, cwd: config.fastlaneCwd });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    ctx.logger.print();
-    ctx.logger.error('Deploy failed');
-    if (config.launcher.kind === 'bundler') {
-      ctx.logger.warn(
-        'fastlane may be too old for the current App Store Connect: update it in the Gemfile.lock (`bundle update fastlane`), or set fastlane_version to latest to try the latest prerelease',
-      );
-    } else if (config.inputs.fastlane_version !== 'latest') {
-      ctx.logger.warn(
-        'fastlane may be too old for the current App Store Connect: to use the latest prerelease version of fastlane, set the fastlane_version input to latest',
-      );
-    }
-    throw new StepError(`Deploy failed, error: ${err.message}`);
+    throw wrapError('Deploy failed, error', err, { hint: deliverFailureHint(config) });
   }
   ctx.logger.done(
     `Success: ${config.artifact.kind === 'ipa' ? 'the IPA' : 'the PKG'} is uploaded to App Store Connect`,
   );
   return { uploaded: true };
+}
+
+/** deliver's own output above says what App Store Connect refused; an old fastlane is the usual cause. */
+function deliverFailureHint(config: Config): string {
+  if (config.launcher.kind === 'bundler') {
+    return 'see the deliver output above; fastlane may be too old for the current App Store Connect: update it in the Gemfile.lock (`bundle update fastlane`), or set fastlane_version to latest to try the latest prerelease';
+  }
+  if (config.inputs.fastlane_version !== 'latest') {
+    return 'see the deliver output above; fastlane may be too old for the current App Store Connect: to use the latest prerelease version of fastlane, set the fastlane_version input to latest';
+  }
+  return 'see the deliver output above for what App Store Connect refused';
 }

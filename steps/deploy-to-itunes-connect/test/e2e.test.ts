@@ -411,7 +411,9 @@ describe('deploy-to-itunes-connect end to end', () => {
     expect(run.output).toContain(
       'to use the latest prerelease version of fastlane, set the fastlane_version input to latest',
     );
-    expect(lastLine(run)).toBe('Deploy failed, error: fastlane failed with exit code 1');
+    expect(lastLine(run)).toMatch(
+      /^Deploy failed, error: fastlane failed with exit code 1: see the deliver output above; fastlane may be too old/,
+    );
     for (const file of run.files) expect(existsSync(file.file)).toBe(false);
 
     const latest = await deploy(apiKeyConnection(), {
@@ -420,7 +422,9 @@ describe('deploy-to-itunes-connect end to end', () => {
     });
     expect(commandLines(latest)[1]).toBe('gem install fastlane --no-document --prerelease');
     expect(latest.output).not.toContain('set the fastlane_version input to latest');
-    expect(lastLine(latest)).toBe('Deploy failed, error: fastlane failed with exit code 1');
+    expect(lastLine(latest)).toBe(
+      'Deploy failed, error: fastlane failed with exit code 1: see the deliver output above for what App Store Connect refused',
+    );
   });
 
   it('sets the Transporter variables for Xcode 13, ignores them for Xcode 15 and without Xcode', async () => {
@@ -464,7 +468,9 @@ describe('deploy-to-itunes-connect end to end', () => {
       inputs: { platform: 'watchos', submit_for_review: 'maybe' },
     });
     expect(parse.exitCode).toBe(1);
-    expect(parse.output.trimEnd().split('\n').slice(-3)).toEqual([
+    // The list is plain; the last line, the failure reason, names the inputs once more.
+    expect(lastLine(parse)).toMatch(/^2 invalid inputs \(platform, submit_for_review\): correct each one/);
+    expect(parse.output.trimEnd().split('\n').slice(-4, -1)).toEqual([
       '2 invalid inputs:',
       '- platform: "watchos" is not one of ios, osx, appletvos',
       '- submit_for_review: "maybe" is not a boolean: use yes or no',
@@ -486,7 +492,7 @@ describe('deploy-to-itunes-connect end to end', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.calls).toEqual([]);
-    expect(run.output.trimEnd().split('\n').slice(-6)).toEqual([
+    expect(run.output.trimEnd().split('\n').slice(-7, -1)).toEqual([
       '5 invalid inputs:',
       '- itunescon_user/api_key_path: both Apple ID and API key related configuration provided, but only one of them expected: clear either itunescon_user/password/app_password or api_key_path/api_issuer',
       `- pkg_path: "${join(cwd, 'App.pkg')}" is not a .pkg: a flat installer package is a xar archive starting with "xar!"; set pkg_path to the .pkg that Xcode Archive (or your build) exported`,
@@ -515,7 +521,10 @@ describe('deploy-to-itunes-connect end to end', () => {
   it('names both inputs when neither artifact nor app is given', async () => {
     const run = await deploy(apiKeyConnection(), { inputs: { ipa_path: '', bundle_id: '' } });
     expect(run.exitCode).toBe(1);
-    expect(run.output.trimEnd().split('\n').slice(-3)).toEqual([
+    expect(lastLine(run)).toMatch(
+      /^2 invalid inputs \(ipa_path\/pkg_path, app_id\/bundle_id\): correct each one/,
+    );
+    expect(run.output.trimEnd().split('\n').slice(-4, -1)).toEqual([
       '2 invalid inputs:',
       '- ipa_path/pkg_path: no IpaPath nor PkgPath parameter specified: set ipa_path to the .ipa (Xcode Archive exports $BITRISE_IPA_PATH) or pkg_path to the .pkg',
       "- app_id/bundle_id: no AppID or BundleID parameter specified: set app_id to the app's Apple ID (App Store Connect › App Information) or bundle_id to its bundle ID",

@@ -1,6 +1,6 @@
 import { childEnvWithAuth, fastlaneAuthEnv } from '../../../common/apple/index.ts';
 import { fastlaneCommand, launcherEnv } from '../../../common/fastlane/index.ts';
-import { ExecError, type StepContext, StepError } from '../../../common/step/index.ts';
+import { ExecError, type StepContext, wrapError } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 import { saveFailureDiagnostics } from './diagnostics.ts';
 
@@ -24,7 +24,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
     await saveFailureDiagnostics(config, childEnv, logsDir, ctx);
-    throw new StepError(`running Fastlane failed: ${err.message}`, {
+    throw wrapError('running Fastlane failed', err, {
       hint: 'see the fastlane output above; fastlane_env.log and the build logs are in the deploy directory',
     });
   }

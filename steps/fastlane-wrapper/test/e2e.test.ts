@@ -350,7 +350,10 @@ describe('fastlane-wrapper end to end', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.calls).toEqual([]);
-    expect(result.output.trimEnd().split('\n').slice(-6)).toEqual([
+    expect(lastLine(result)).toBe(
+      '5 invalid inputs (lane, work_dir, connection, session_expiry_warning_days, verbose_log): correct each one as the lines above say',
+    );
+    expect(result.output.trimEnd().split('\n').slice(-7, -1)).toEqual([
       '5 invalid inputs:',
       '- lane: required, but empty; set it to the lane and its arguments, e.g. `ios beta`',
       '- work_dir: directory "/does/not/exist" does not exist; set it to the directory that holds the fastlane folder',
