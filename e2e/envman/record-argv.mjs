@@ -1,8 +1,5 @@
-// Appends one call to $STAND_IN_LOG in the stand-ins' record format, without reading stdin.
-import { appendFileSync } from 'node:fs';
+// Records an envman call in the stand-ins' format without reading stdin, which envman needs.
+import { recordCall } from '../stand-ins/recording.mjs';
 
 const [tool, ...argv] = process.argv.slice(2);
-if (process.env.STAND_IN_LOG) {
-  const record = { tool, argv, cwd: process.cwd(), stdin: '', env: process.env, files: {}, at: Date.now() };
-  appendFileSync(process.env.STAND_IN_LOG, `${JSON.stringify(record)}\n`);
-}
+recordCall(tool, argv, { readsStdin: false });

@@ -41,13 +41,16 @@ function capturedFiles(argv) {
   return captured;
 }
 
-/** Appends this call's record to $STAND_IN_LOG (when set). */
-export function recordCall(tool, argv) {
+/**
+ * Appends this call's record to $STAND_IN_LOG (when set). `readsStdin: false` leaves stdin
+ * untouched for a tool that must read it itself (envman reads it only when it is a FIFO).
+ */
+export function recordCall(tool, argv, { readsStdin = true } = {}) {
   const record = {
     tool,
     argv,
     cwd: process.cwd(),
-    stdin: readStdin(),
+    stdin: readsStdin ? readStdin() : '',
     env: process.env,
     files: capturedFiles(argv),
     at: Date.now(),

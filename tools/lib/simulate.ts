@@ -9,7 +9,7 @@ export const STAND_IN_TOOLS = ['fastlane', 'bundle', 'gem', 'security', 'xcodebu
 
 /** What the stand-ins answer unless the caller's environment says otherwise (see record.mjs). */
 export const STAND_IN_DEFAULTS: Record<string, string> = {
-  STAND_IN_XCODEBUILD_STDOUT: 'Xcode 15.4\nBuild version 15F31d',
+  STAND_IN_XCODEBUILD_VERSION: '15.4 15F31d',
   STAND_IN_FASTLANE_STDOUT: 'fastlane 2.228.0',
 };
 export const STAND_INS_DIR = join(REPO_ROOT, 'e2e', 'stand-ins');
