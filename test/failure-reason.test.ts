@@ -43,6 +43,8 @@ afterAll(async () => {
 });
 
 interface Expected {
+  /** The Step's exit code; 1 unless told. */
+  exitCode?: number;
   /** What went wrong, as the reason must name it. */
   cause: RegExp;
   /** What to do about it. */
@@ -54,7 +56,7 @@ interface Expected {
 /** Runs a Step and checks its failure reason; returns the reason for further checks. */
 async function failureOf(stepId: string, options: StepRunOptions, expected: Expected): Promise<string> {
   const run = await runStepSh(stepId, options);
-  expect(run.exitCode, run.output).toBe(1);
+  expect(run.exitCode, run.output).toBe(expected.exitCode ?? 1);
   const reason = lastRedBlock(run.rawOutput);
   expect(reason, run.output).toBeDefined();
   expectOneRedLineAtTheEnd(run, reason!);
@@ -210,6 +212,40 @@ describe('failure reason: expired session', () => {
   });
 });
 
+describe('failure reason: the Apple ID session is no longer valid', () => {
+  it('auto-provision: the Developer Portal refuses the session when listing the teams', async () => {
+    const sim = await startPortalSimulator({});
+    try {
+      const dir = join(root, 'apple-id-session');
+      mkdirSync(dir, { recursive: true });
+      const identity = seededDevelopmentIdentity(sim, dir);
+      const project = generateProject({ dir: join(dir, 'project'), extensions: 0 });
+      sim.expireSession();
+      await failureOf(
+        'auto-provision',
+        {
+          inputs: {
+            ...developmentInputs(identity, project),
+            dry_run: 'yes',
+            ...connected(connectionPayload(sim, 'apple_id')),
+          },
+          env: { ...SCALE, ...sim.hostMapEnv },
+        },
+        {
+          cause:
+            /^could not configure Apple service authentication: Apple refused the Apple ID session of the connection \(401 NOT_AUTHORIZED\)/,
+          fix: /Re-authenticate the Apple Developer connection in Bitrise/,
+          details: [
+            '- NOT_AUTHORIZED: Authentication credentials are missing or invalid.: Provide a properly configured and signed bearer token, and make sure that it has not expired.',
+          ],
+        },
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('failure reason: a tool fails', () => {
   it('fastlane-wrapper: the lane exits 1', async () => {
     await failureOf(
@@ -309,6 +345,25 @@ describe('failure reason: the Developer Portal refuses auto-provision', () => {
     }
   });
 
+  it('cannot read the certificate file', async () => {
+    await failureOf(
+      'auto-provision',
+      {
+        inputs: {
+          ...signingWorld(),
+          certificate_urls: `file://${join(root, 'missing.p12')}`,
+          ...connected(connectionPayload(portal, 'api_key')),
+        },
+        env: { ...SCALE, ...portal.hostMapEnv },
+      },
+      {
+        cause:
+          /^Automatic code signing failed: failed to read certificate 1 \(\*+\): the file does not exist/,
+        fix: /check certificate_urls and passphrases/,
+      },
+    );
+  });
+
   it('does not know the certificate', async () => {
     await failureOf(
       'auto-provision',
@@ -323,6 +378,24 @@ describe('failure reason: the Developer Portal refuses auto-provision', () => {
         cause:
           /^Automatic code signing failed: not found any of the following IOS_DEVELOPMENT certificates on Developer Portal: .*\(serial [0-9A-F]+\)/,
         fix: /upload the \.p12 of a certificate of this team/,
+      },
+    );
+  });
+});
+
+describe('failure reason: the build ends the Step', () => {
+  it('fastlane-wrapper: SIGTERM while the lane runs', async () => {
+    await failureOf(
+      'fastlane-wrapper',
+      {
+        inputs: { ...fastlaneInputs(), ...connected(apiKeyConnection()) },
+        env: { ...FASTLANE, STAND_IN_FASTLANE_SLEEP_MS: '20000', STAND_IN_FASTLANE_SLEEP_ON: 'beta' },
+        killWhenOutput: 'fastlane stand-in is sleeping',
+      },
+      {
+        exitCode: 143,
+        cause: /^interrupted by SIGTERM/,
+        fix: /rerun the build, or raise the timeout/,
       },
     );
   });

@@ -47,6 +47,16 @@ export function wrapError(prefix: string, err: unknown, options: { hint?: string
   return new StepError(`${prefix}: ${errorMessage(err)}`, { cause: err, hint: options.hint });
 }
 
+/**
+ * err with `hint` as its fix when it has none of its own, for a phase that knows what to check.
+ * A programming error passes through unchanged.
+ */
+export function withHint(err: unknown, hint: string): unknown {
+  if (isProgrammingError(err) || (err instanceof StepError && err.hint)) return err;
+  if (err instanceof StepError) return new StepError(err.reason, { cause: err, hint, details: err.details });
+  return new StepError(errorMessage(err), { cause: err, hint });
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -8,6 +8,7 @@ export {
   type FailureReport,
   StepError,
   type StepErrorOptions,
+  withHint,
   wrapError,
 } from './errors.ts';
 export {

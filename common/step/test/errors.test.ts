@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUG_HINT, describeFailure, StepError, SYSTEM_ERROR_HINT, wrapError } from '../errors.ts';
+import { BUG_HINT, describeFailure, StepError, SYSTEM_ERROR_HINT, withHint, wrapError } from '../errors.ts';
 import { InputError } from '../schema.ts';
 
 describe('describeFailure', () => {
@@ -59,6 +59,33 @@ describe('describeFailure', () => {
       `ENOSPC: no space left on device, mkdtemp '/tmp/x-': ${SYSTEM_ERROR_HINT}`,
     );
     expect(describeFailure('thrown string').reason).toBe(`unexpected string: thrown string: ${BUG_HINT}`);
+  });
+});
+
+describe('describeFailure with causes that carry details', () => {
+  it("shows a cause's details instead of its summary, which the red line already says better", () => {
+    const apple = new StepError('Apple refused the credentials for GET /v1/devices (401 NOT_AUTHORIZED)', {
+      details: ['GET https://api.example/v1/devices: 401', '- NOT_AUTHORIZED: no: sign it'],
+    });
+    const top = new StepError('App Store Connect rejected the API key (401 NOT_AUTHORIZED)', {
+      cause: apple,
+      hint: 'check the key',
+    });
+    expect(describeFailure(top)).toEqual({
+      reason: 'App Store Connect rejected the API key (401 NOT_AUTHORIZED): check the key',
+      details: ['GET https://api.example/v1/devices: 401', '- NOT_AUTHORIZED: no: sign it'],
+    });
+  });
+});
+
+describe('withHint', () => {
+  it('adds a fix to an error without one, and keeps an error that has its own', () => {
+    const bare = withHint(new StepError('certificate is empty'), 'check certificate_urls') as StepError;
+    expect([bare.reason, bare.hint]).toEqual(['certificate is empty', 'check certificate_urls']);
+    const own = new StepError('bad passphrase', { hint: 'fix the passphrase' });
+    expect(withHint(own, 'check certificate_urls')).toBe(own);
+    const bug = new ReferenceError('x is not defined');
+    expect(withHint(bug, 'check certificate_urls')).toBe(bug);
   });
 });
 

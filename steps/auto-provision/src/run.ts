@@ -12,6 +12,7 @@ import {
   type StepContext,
   StepError,
   timeScale,
+  withHint,
   wrapError,
 } from '../../../common/step/index.ts';
 import { type DistributionAssets, ensureCodesignAssets, PROFILE_RETRY_DELAY_MS } from './assets.ts';
@@ -72,12 +73,19 @@ async function connectPortal(config: Config, ctx: StepContext): Promise<PortalCl
   }
 }
 
+const CERTIFICATES_HINT =
+  'check certificate_urls and passphrases: each certificate must be readable from the build, and each passphrase must open its .p12 (Code Signing tab of the Workflow Editor)';
+
 async function certificates(config: Config, ctx: StepContext): Promise<LoadedCertificate[]> {
   ctx.logger.info('Downloading the certificates');
-  return loadCertificates(config.inputs.certificate_urls, config.passphrases, {
-    http: createHttpClient({ env: ctx.env }),
-    logger: ctx.logger,
-  });
+  try {
+    return await loadCertificates(config.inputs.certificate_urls, config.passphrases, {
+      http: createHttpClient({ env: ctx.env }),
+      logger: ctx.logger,
+    });
+  } catch (err) {
+    throw withHint(err, CERTIFICATES_HINT);
+  }
 }
 
 export async function run(config: Config, ctx: StepContext): Promise<Result> {
