@@ -192,6 +192,21 @@ describe('failure reason: the build API keeps failing', () => {
   });
 });
 
+describe('failure reason: the build API answers what no connection looks like', () => {
+  it('fastlane-wrapper: truncated JSON', async () => {
+    const urls = connected(apiKeyConnection());
+    buildApi.setFault('truncated');
+    await failureOf(
+      'fastlane-wrapper',
+      { inputs: { ...fastlaneInputs(), ...urls }, env: { ...SCALE } },
+      {
+        cause: /^invalid Apple Developer connection data from the build API: .*not valid JSON/,
+        fix: /rerun the build; if it keeps happening, reconnect the Apple Developer account/,
+      },
+    );
+  });
+});
+
 describe('failure reason: expired session', () => {
   it.each([
     ['fastlane-wrapper', fastlaneInputs(), {}],
@@ -257,6 +272,20 @@ describe('failure reason: a tool fails', () => {
       {
         cause: /^running Fastlane failed: fastlane failed with exit code 1/,
         fix: /see the fastlane output above/,
+      },
+    );
+  });
+
+  it('fastlane-wrapper: gem cannot install fastlane', async () => {
+    await failureOf(
+      'fastlane-wrapper',
+      {
+        inputs: { ...fastlaneInputs({ update_fastlane: 'yes' }), ...connected(apiKeyConnection()) },
+        env: { ...SCALE, ...FASTLANE, STAND_IN_GEM_EXIT: '1', STAND_IN_GEM_FAIL_ON: 'install' },
+      },
+      {
+        cause: /^gem failed with exit code 1/,
+        fix: /see the gem or bundle output above: .*set update_fastlane to no/,
       },
     );
   });

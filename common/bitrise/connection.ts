@@ -48,7 +48,9 @@ export function isConnected(connection: Connection): boolean {
 /** A payload we could not understand. Never carries the body: it is full of secrets. */
 export class ConnectionPayloadError extends StepError {
   constructor(reason: string) {
-    super(`invalid Apple Developer connection data from the build API: ${reason}`);
+    super(`invalid Apple Developer connection data from the build API: ${reason}`, {
+      hint: 'rerun the build; if it keeps happening, reconnect the Apple Developer account on bitrise.io, or set connection to off and use the inputs',
+    });
     this.name = 'ConnectionPayloadError';
   }
 }

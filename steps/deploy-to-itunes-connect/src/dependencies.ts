@@ -8,15 +8,24 @@ import {
   reportFastlaneVersion,
 } from '../../../common/fastlane/index.ts';
 import { resolveTool } from '../../../common/step/exec.ts';
-import { type StepContext, StepError } from '../../../common/step/index.ts';
+import { type StepContext, StepError, withHint } from '../../../common/step/index.ts';
 import type { Config, FastlaneSetup } from './config.ts';
+
+const FASTLANE_SETUP_HINT =
+  "see the gem or bundle output above: check that the Gemfile.lock installs with this stack's Ruby and that rubygems.org is reachable, or set fastlane_version to use another fastlane";
 
 /** Xcode's version decides the Transporter variables; then fastlane is made ready and reported. */
 export async function ensureDependencies(config: Config, ctx: StepContext): Promise<void> {
   config.xcodeMajor = await xcodeMajorVersion(config, ctx);
   const started = Date.now();
   ctx.logger.info('Fastlane setup');
-  const { launcher, cwd } = await prepareFastlane(config.setup, config, ctx);
+  let prepared: Awaited<ReturnType<typeof prepareFastlane>>;
+  try {
+    prepared = await prepareFastlane(config.setup, config, ctx);
+  } catch (err) {
+    throw withHint(err, FASTLANE_SETUP_HINT);
+  }
+  const { launcher, cwd } = prepared;
   config.launcher = launcher;
   config.fastlaneCwd = cwd;
   await reportFastlaneVersion(launcher, installContext(config, ctx, cwd));

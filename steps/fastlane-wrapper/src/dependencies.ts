@@ -4,14 +4,21 @@ import {
   reportFastlaneVersion,
   reportRuby,
 } from '../../../common/fastlane/index.ts';
-import type { StepContext } from '../../../common/step/index.ts';
+import { type StepContext, withHint } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
+
+const FASTLANE_SETUP_HINT =
+  "see the gem or bundle output above: check that the Gemfile.lock installs with this stack's Ruby and that rubygems.org is reachable, or set update_fastlane to no to use the installed fastlane";
 
 export async function ensureDependencies(config: Config, ctx: StepContext): Promise<void> {
   const install = { exec: ctx.exec, env: ctx.env, cwd: config.inputs.work_dir, logger: ctx.logger };
   await reportRuby(config.launcher, install);
-  if (config.launcher.kind === 'bundler') await installBundle(config.launcher, install);
-  else if (config.inputs.update_fastlane) await installFastlane(undefined, install);
-  else ctx.logger.print('Using system installed Fastlane');
+  try {
+    if (config.launcher.kind === 'bundler') await installBundle(config.launcher, install);
+    else if (config.inputs.update_fastlane) await installFastlane(undefined, install);
+    else ctx.logger.print('Using system installed Fastlane');
+  } catch (err) {
+    throw withHint(err, FASTLANE_SETUP_HINT);
+  }
   await reportFastlaneVersion(config.launcher, install);
 }
