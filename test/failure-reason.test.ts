@@ -393,6 +393,25 @@ describe('failure reason: the Developer Portal refuses auto-provision', () => {
     );
   });
 
+  it('cannot import the certificate into the keychain', async () => {
+    await failureOf(
+      'auto-provision',
+      {
+        inputs: { ...signingWorld(), dry_run: 'no', ...connected(connectionPayload(portal, 'api_key')) },
+        env: {
+          ...SCALE,
+          ...portal.hostMapEnv,
+          STAND_IN_SECURITY_EXIT: '1',
+          STAND_IN_SECURITY_FAIL_ON: 'import',
+        },
+      },
+      {
+        cause: /^Automatic code signing failed: failed to import .* into .*: security exited with 1/,
+        fix: /check keychain_path, and that keychain_password unlocks it/,
+      },
+    );
+  });
+
   it('does not know the certificate', async () => {
     await failureOf(
       'auto-provision',

@@ -11,7 +11,7 @@ import {
   type ProjectAnalysis,
   type TargetAnalysis,
 } from '../../../common/codesign/index.ts';
-import { type StepContext, StepError, wrapError } from '../../../common/step/index.ts';
+import { type StepContext, StepError, withHint, wrapError } from '../../../common/step/index.ts';
 import type { DistributionAssets, EnsuredProfile } from './assets.ts';
 import type { Config } from './config.ts';
 import type { DistributionType } from './inputs.ts';
@@ -57,14 +57,21 @@ export async function installAssets(
   }
 
   ctx.logger.info('Installing the certificates');
-  await installCertificates(certificates, {
-    keychainPath: keychain,
-    keychainPassword: config.inputs.keychain_password,
-    exec: ctx.exec,
-    env: ctx.env,
-    logger: ctx.logger,
-    cleanups: ctx.cleanups,
-  });
+  try {
+    await installCertificates(certificates, {
+      keychainPath: keychain,
+      keychainPassword: config.inputs.keychain_password,
+      exec: ctx.exec,
+      env: ctx.env,
+      logger: ctx.logger,
+      cleanups: ctx.cleanups,
+    });
+  } catch (err) {
+    throw withHint(
+      err,
+      'see the security output above: check keychain_path, and that keychain_password unlocks it ($BITRISE_KEYCHAIN_PASSWORD on bitrise.io)',
+    );
+  }
   ctx.logger.info('Installing the profiles');
   for (const profile of profiles) {
     if (!profile.profile) throw new StepError(`profile "${profile.name}" has no content to install`);
