@@ -7,6 +7,7 @@ export default defineConfig({
       'steps/*/test/**/*.test.ts',
       'tools/**/*.test.ts',
       'e2e/**/*.test.ts',
+      'testkit/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 30_000,

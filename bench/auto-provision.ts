@@ -2,17 +2,17 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, stepYmlDefaults } from '../e2e/harness.ts';
-import { startBuildApiSimulator } from '../e2e/simulators/build-api/index.ts';
-import { startPortalSimulator } from '../e2e/simulators/portal/index.ts';
-import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
 import {
   connectionPayload,
   KEYCHAIN_PASSWORD,
   P12_PASSPHRASE,
   seedExisting,
   seededDevelopmentIdentity,
-} from '../steps/auto-provision/test/fixtures/scenario.ts';
+} from '../testkit/fixtures/provisioning.ts';
+import { generateProject } from '../testkit/fixtures/xcode-project.ts';
+import { REPO_ROOT, stepYmlDefaults } from '../testkit/harness.ts';
+import { startBuildApiSimulator } from '../testkit/simulators/build-api/index.ts';
+import { startPortalSimulator } from '../testkit/simulators/portal/index.ts';
 
 interface Row {
   measure: string;

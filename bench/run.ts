@@ -12,9 +12,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appleIdConnection } from '../e2e/fixtures/connections/index.ts';
-import { REPO_ROOT, stepYmlDefaults } from '../e2e/harness.ts';
-import { startBuildApiSimulator } from '../e2e/simulators/build-api/index.ts';
+import { appleIdConnection } from '../testkit/fixtures/connections/index.ts';
+import { REPO_ROOT, stepYmlDefaults } from '../testkit/harness.ts';
+import { startBuildApiSimulator } from '../testkit/simulators/build-api/index.ts';
 import { autoProvisionBench } from './auto-provision.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);

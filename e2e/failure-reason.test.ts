@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorFinder, lastRedBlock, redBlocks } from './failure-reason.ts';
+import { ErrorFinder, lastRedBlock, redBlocks } from '../testkit/failure-reason.ts';
 
 /** The table of bitrise-io/bitrise `stepruncmd/errorfinder/error_finding_test.go`, case by case. */
 const GO_CASES: Array<{ name: string; inputs: string[]; want: string[] }> = [

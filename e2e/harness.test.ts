@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runStepSh, secretFragments } from './harness.ts';
+import { runStepSh, secretFragments } from '../testkit/harness.ts';
 
 describe('the leak scan of every end-to-end run', () => {
   it('fails the run when a fixture secret reaches the output', async () => {

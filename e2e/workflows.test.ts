@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { E2E_ENVMAN_DIR } from '../testkit/envman/index.ts';
+import { REPO_ROOT } from '../testkit/harness.ts';
 import { testWorkflows as listTestWorkflows } from '../tools/lib/e2e.ts';
 import { applyEnvItem, type EnvMap } from '../tools/lib/env-items.ts';
 import { applyEnvStore } from '../tools/lib/envstore.ts';
 import { envItems, isSensitiveOpt } from '../tools/lib/step-yml.ts';
-import { E2E_ENVMAN_DIR } from './envman/index.ts';
-import { REPO_ROOT } from './harness.ts';
 
 interface Workflow {
   envs?: unknown[];

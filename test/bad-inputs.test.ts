@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputSchema, InputSpec } from '../common/step/schema.ts';
-import { REPO_ROOT, runStepSh } from '../e2e/harness.ts';
+import { REPO_ROOT, runStepSh } from '../testkit/harness.ts';
 
 const stepIds = readdirSync(join(REPO_ROOT, 'steps'), { withFileTypes: true })
   .filter((d) => d.isDirectory())

@@ -36,11 +36,11 @@ describe('the check of the e2e bitrise.yml', () => {
     )!;
     const steps = workflow.steps!;
     const wrapperIndex = steps.findIndex((step) => 'path::./steps/fastlane-wrapper' in step);
-    const recorderIndex = steps.findIndex((step) => 'path::./e2e/steps/assert-recording' in step);
+    const recorderIndex = steps.findIndex((step) => 'path::./testkit/steps/assert-recording' in step);
     steps[wrapperIndex] = {
       'path::./steps/fastlane-wraper': steps[wrapperIndex]!['path::./steps/fastlane-wrapper']!,
     };
-    steps[recorderIndex]!['path::./e2e/steps/assert-recording']!.inputs!.push({ lane_name: 'ios beta' });
+    steps[recorderIndex]!['path::./testkit/steps/assert-recording']!.inputs!.push({ lane_name: 'ios beta' });
     workflow.before_run = ['_no_such_setup'];
     const path = join(mkdtempSync(join(tmpdir(), 'bitrise-yml-')), 'bitrise.yml');
     writeFileSync(path, stringify(config, { version: '1.1' }));
@@ -49,7 +49,7 @@ describe('the check of the e2e bitrise.yml', () => {
       `workflows.${id}.before_run: no workflow "_no_such_setup"`,
       expect.stringMatching(
         new RegExp(
-          `^workflows\\.${id}\\.steps\\[${recorderIndex}\\] path::\\./e2e/steps/assert-recording\\.inputs\\.lane_name: not an input of the Step`,
+          `^workflows\\.${id}\\.steps\\[${recorderIndex}\\] path::\\./testkit/steps/assert-recording\\.inputs\\.lane_name: not an input of the Step`,
         ),
       ),
       expect.stringMatching(

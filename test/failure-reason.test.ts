@@ -5,23 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colors } from '../common/step/colors.ts';
 import { TIME_SCALE_ENV } from '../common/step/http.ts';
 import { FATAL_LIMIT_BYTES } from '../common/step/logger.ts';
-import { lastRedBlock, redBlocks } from '../e2e/failure-reason.ts';
-import { apiKeyConnection, appleIdConnection } from '../e2e/fixtures/connections/index.ts';
-import { REPO_ROOT, runStepSh, type StepRun, type StepRunOptions } from '../e2e/harness.ts';
-import { type BuildApiSimulator, startBuildApiSimulator } from '../e2e/simulators/build-api/index.ts';
-import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/portal/index.ts';
-import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
+import { lastRedBlock, redBlocks } from '../testkit/failure-reason.ts';
+import { apiKeyConnection, appleIdConnection } from '../testkit/fixtures/connections/index.ts';
 import {
   connectionPayload,
   developmentInputs,
   seededDevelopmentIdentity,
   signingIdentity,
-} from '../steps/auto-provision/test/fixtures/scenario.ts';
+} from '../testkit/fixtures/provisioning.ts';
+import { generateProject } from '../testkit/fixtures/xcode-project.ts';
+import { REPO_ROOT, runStepSh, type StepRun, type StepRunOptions } from '../testkit/harness.ts';
+import { type BuildApiSimulator, startBuildApiSimulator } from '../testkit/simulators/build-api/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../testkit/simulators/portal/index.ts';
 
 /**
  * The failure reason users see, per failure class: each Step runs end to end as the Bitrise CLI
  * runs it, and the reason is read from its coloured output the way the CLI's ErrorFinder reads it
- * (e2e/failure-reason.ts). It must be exactly one red line at the very end, at most 1 KB, naming
+ * (testkit/failure-reason.ts). It must be exactly one red line at the very end, at most 1 KB, naming
  * the cause and the fix; every detail (the request, Apple's answer, the tool's output) is plain.
  */
 

@@ -3,24 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIME_SCALE_ENV } from '../common/step/http.ts';
-import { apiKeyConnection } from '../e2e/fixtures/connections/index.ts';
-import { connectionSecrets, leakedSecrets, REPO_ROOT, runStepSh, type StepRun } from '../e2e/harness.ts';
-import {
-  type BuildApiSimulator,
-  type Fault,
-  refusedBuildUrl,
-  startBuildApiSimulator,
-} from '../e2e/simulators/build-api/index.ts';
-import type { PortalFault } from '../e2e/simulators/portal/faults.ts';
-import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/portal/index.ts';
-import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
+import { apiKeyConnection } from '../testkit/fixtures/connections/index.ts';
 import {
   connectionPayload,
   developmentInputs,
   KEYCHAIN_PASSWORD,
   P12_PASSPHRASE,
   seededDevelopmentIdentity,
-} from '../steps/auto-provision/test/fixtures/scenario.ts';
+} from '../testkit/fixtures/provisioning.ts';
+import { generateProject } from '../testkit/fixtures/xcode-project.ts';
+import { connectionSecrets, leakedSecrets, REPO_ROOT, runStepSh, type StepRun } from '../testkit/harness.ts';
+import {
+  type BuildApiSimulator,
+  type Fault,
+  refusedBuildUrl,
+  startBuildApiSimulator,
+} from '../testkit/simulators/build-api/index.ts';
+import type { PortalFault } from '../testkit/simulators/portal/faults.ts';
+import { type PortalSimulator, startPortalSimulator } from '../testkit/simulators/portal/index.ts';
 
 /**
  * Every fault of the simulated services against every Step, run as the Bitrise CLI runs them.

@@ -13,15 +13,12 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../common/step/http.ts';
-import { API_KEY_ISSUER_ID, API_KEY_PRIVATE_KEY_PEM } from '../e2e/fixtures/connections/index.ts';
-import { callsOf, REPO_ROOT, runStepSh } from '../e2e/harness.ts';
-import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/portal/index.ts';
-import { createCa, issueCertificate } from '../e2e/simulators/tls/index.ts';
-import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
-import {
-  developmentInputs,
-  seededDevelopmentIdentity,
-} from '../steps/auto-provision/test/fixtures/scenario.ts';
+import { API_KEY_ISSUER_ID, API_KEY_PRIVATE_KEY_PEM } from '../testkit/fixtures/connections/index.ts';
+import { developmentInputs, seededDevelopmentIdentity } from '../testkit/fixtures/provisioning.ts';
+import { generateProject } from '../testkit/fixtures/xcode-project.ts';
+import { callsOf, REPO_ROOT, runStepSh } from '../testkit/harness.ts';
+import { type PortalSimulator, startPortalSimulator } from '../testkit/simulators/portal/index.ts';
+import { createCa, issueCertificate } from '../testkit/simulators/tls/index.ts';
 
 const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 

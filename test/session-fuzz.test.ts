@@ -1,7 +1,7 @@
 import { Cookie } from 'tough-cookie';
 import { describe, expect, it } from 'vitest';
 import { fastlaneSession, SessionCookieError } from '../common/apple/fastlane-session.ts';
-import { loadSessionsWithRuby, skipWithoutRuby } from '../e2e/ruby/index.ts';
+import { loadSessionsWithRuby, skipWithoutRuby } from '../testkit/ruby/index.ts';
 
 /** A small seeded PRNG (mulberry32), so a failure is reproducible from the seed. */
 function prng(seed: number): () => number {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type InputSchema, isSensitive, parseInputs } from '../common/step/schema.ts';
-import { REPO_ROOT } from '../e2e/harness.ts';
+import { REPO_ROOT } from '../testkit/harness.ts';
 
 interface StepYmlItem {
   [key: string]: unknown;

@@ -2,16 +2,16 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyConnection } from '../e2e/fixtures/connections/index.ts';
-import { callsOf, REPO_ROOT, runStepSh, type StepRun } from '../e2e/harness.ts';
-import { type BuildApiSimulator, startBuildApiSimulator } from '../e2e/simulators/build-api/index.ts';
-import { type PortalSimulator, startPortalSimulator } from '../e2e/simulators/portal/index.ts';
-import { generateProject } from '../steps/auto-provision/test/fixtures/generate-project.ts';
+import { apiKeyConnection } from '../testkit/fixtures/connections/index.ts';
 import {
   connectionPayload,
   developmentInputs,
   seededDevelopmentIdentity,
-} from '../steps/auto-provision/test/fixtures/scenario.ts';
+} from '../testkit/fixtures/provisioning.ts';
+import { generateProject } from '../testkit/fixtures/xcode-project.ts';
+import { callsOf, REPO_ROOT, runStepSh, type StepRun } from '../testkit/harness.ts';
+import { type BuildApiSimulator, startBuildApiSimulator } from '../testkit/simulators/build-api/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../testkit/simulators/portal/index.ts';
 
 let sim: BuildApiSimulator;
 beforeAll(async () => {

@@ -351,7 +351,7 @@ function commandLine(argv: string[], context: CliContext, set: (code: number) =>
               'Test a build',
             )
             .example(
-              '$0 connection --build-url file://e2e/fixtures/connections/apple-id.json',
+              '$0 connection --build-url file://testkit/fixtures/connections/apple-id.json',
               'Inspect a saved connection JSON',
             ),
         async (args) =>

@@ -173,7 +173,7 @@ export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): 
   if (doc.hasIn(['workflows', plan.workflow]))
     throw new UsageError(`e2e/bitrise.yml already has ${plan.workflow}`);
   if (!doc.has('workflows') || doc.get('workflows') === null) doc.set('workflows', doc.createNode({}));
-  const assert = existsSync(join(root, 'e2e', 'steps', 'assert-outputs', 'step.yml'));
+  const assert = existsSync(join(root, 'testkit', 'steps', 'assert-outputs', 'step.yml'));
   const outputKey = outputKeyFor(plan.id, 'MESSAGE');
   const message = `Hello from ${plan.workflow}`;
   const steps: unknown[] = [
@@ -181,7 +181,7 @@ export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): 
     ...(assert
       ? [
           {
-            'path::./e2e/steps/assert-outputs': {
+            'path::./testkit/steps/assert-outputs': {
               title: `The next Step gets ${outputKey}`,
               inputs: [{ equals: `${outputKey}=${JSON.stringify(message)}` }],
             },

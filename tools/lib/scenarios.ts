@@ -1,15 +1,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateProject } from '../../steps/auto-provision/test/fixtures/generate-project.ts';
 import {
+  generateProject,
   KEYCHAIN_PASSWORD,
   P12_PASSPHRASE,
+  SIMULATED_TEAM,
+  type SimulatorSeed,
   signingIdentity,
-} from '../../steps/auto-provision/test/fixtures/scenario.ts';
+} from '../../testkit/simulation.ts';
 import { runCommand } from '../cli/commands/run.ts';
 import { consoleOut, type Out, REPO_ROOT } from './repo.ts';
-import { SIMULATED_TEAM, type SimulatorSeed } from './simulators.ts';
 import { envItems, loadStepYml } from './step-yml.ts';
 import { storedZip } from './zip.ts';
 

@@ -1,18 +1,14 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import {
+  type SimulatorSeed,
+  STAND_IN_DEFAULTS,
+  STAND_IN_TOOLS,
+  STAND_INS_DIR,
+  startSimulators,
+} from '../../testkit/simulation.ts';
 import { REPO_ROOT } from './repo.ts';
-import { type SimulatorSeed, startSimulators } from './simulators.ts';
-
-/** Tools the Steps call that a Linux dev machine lacks; recording stand-ins replace them. */
-export const STAND_IN_TOOLS = ['fastlane', 'bundle', 'gem', 'security', 'xcodebuild', 'sudo'] as const;
-
-/** What the stand-ins answer unless the caller's environment says otherwise (see record.mjs). */
-export const STAND_IN_DEFAULTS: Record<string, string> = {
-  STAND_IN_XCODEBUILD_VERSION: '15.4 15F31d',
-  STAND_IN_FASTLANE_STDOUT: 'fastlane 2.228.0',
-};
-export const STAND_INS_DIR = join(REPO_ROOT, 'e2e', 'stand-ins');
 
 export interface Simulation {
   /** Set over everything else in the Step's environment. */
@@ -71,7 +67,7 @@ export async function startSimulation(options: {
   const notes = [...simulators.notes];
   const installed = missing.filter((tool) => onPath(tool, options.path ?? process.env['PATH']));
   notes.push(
-    `recording stand-ins from e2e/stand-ins first on PATH for ${missing.join(', ')}${installed.length ? ` (shadowing the installed ${installed.join(', ')})` : ''}; calls are logged to ${standInLog}`,
+    `recording stand-ins from testkit/stand-ins first on PATH for ${missing.join(', ')}${installed.length ? ` (shadowing the installed ${installed.join(', ')})` : ''}; calls are logged to ${standInLog}`,
   );
   const callerEnv = options.env ?? process.env;
   const defaults = Object.fromEntries(

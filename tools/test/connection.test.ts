@@ -5,8 +5,8 @@ import {
   combinedConnection,
   connectionFixturePath,
   daysFromNow,
-} from '../../e2e/fixtures/connections/index.ts';
-import { startBuildApiSimulator } from '../../e2e/simulators/index.ts';
+} from '../../testkit/fixtures/connections/index.ts';
+import { startBuildApiSimulator } from '../../testkit/simulators/index.ts';
 import { connectionCommand } from '../cli/commands/connection.ts';
 import { apiKeyParses } from '../lib/connection-report.ts';
 import { collect } from './helpers.ts';

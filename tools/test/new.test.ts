@@ -29,7 +29,7 @@ const answers: NewStepAnswers = {
   supportUrl: 'https://github.com/bob/steps/issues',
 };
 
-/** A scratch repository: real common/, tools/, stand-ins, envman and node_modules linked in, its own steps/ and e2e/. */
+/** A scratch repository: real common/, tools/, testkit's stand-ins and envman, and node_modules linked in, its own steps/ and e2e/. */
 function scratchRepo(): string {
   const root = tempDir();
   for (const path of ['common', 'tools', 'node_modules'])
@@ -37,8 +37,9 @@ function scratchRepo(): string {
   // Copied, not linked: biome resolves a linked config against the link target's folder.
   for (const path of ['tsconfig.json', 'biome.json']) copyFileSync(join(REPO_ROOT, path), join(root, path));
   mkdirSync(join(root, 'e2e'));
+  mkdirSync(join(root, 'testkit'));
   for (const path of ['stand-ins', 'envman'])
-    symlinkSync(join(REPO_ROOT, 'e2e', path), join(root, 'e2e', path));
+    symlinkSync(join(REPO_ROOT, 'testkit', path), join(root, 'testkit', path));
   return root;
 }
 

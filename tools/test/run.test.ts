@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRecordings } from '../../e2e/stand-ins/index.ts';
+import { readRecordings } from '../../testkit/stand-ins/index.ts';
 import { parseInputFlags, runCommand } from '../cli/commands/run.ts';
 import { parseEnvFile } from '../lib/dotenv.ts';
 import { UsageError } from '../lib/run-step.ts';
@@ -105,7 +105,7 @@ describe('steps run', () => {
     const recordings = readRecordings(join(root, '_tmp', 'sample-step', 'stand-ins.jsonl'));
     expect(recordings.map((r) => [r.tool, r.argv])).toContainEqual(['fastlane', ['lanes']]);
     expect(out).toContain(
-      'recording stand-ins from e2e/stand-ins first on PATH for fastlane, bundle, gem, security, xcodebuild, sudo',
+      'recording stand-ins from testkit/stand-ins first on PATH for fastlane, bundle, gem, security, xcodebuild, sudo',
     );
     expect(out).toMatch(/Apple Developer Portal simulator at https:\/\/127\.0\.0\.1:\d+/);
     expect(stepOutput).toMatch(/host_map=\S*api\.appstoreconnect\.apple\.com=127\.0\.0\.1:\d+/);

@@ -1,8 +1,8 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRecordings } from '../../e2e/stand-ins/index.ts';
-import { KEYCHAIN_PASSWORD, P12_PASSPHRASE } from '../../steps/auto-provision/test/fixtures/scenario.ts';
+import { KEYCHAIN_PASSWORD, P12_PASSPHRASE } from '../../testkit/fixtures/provisioning.ts';
+import { readRecordings } from '../../testkit/stand-ins/index.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { runScenarios, SCENARIOS } from '../lib/scenarios.ts';
 import { collect, fixtureRoot, tempDir } from './helpers.ts';

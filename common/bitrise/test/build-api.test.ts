@@ -2,14 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appleIdConnection } from '../../../e2e/fixtures/connections/index.ts';
-import { connectionSecrets, leakedSecrets } from '../../../e2e/harness.ts';
+import { appleIdConnection } from '../../../testkit/fixtures/connections/index.ts';
+import { connectionSecrets, leakedSecrets } from '../../../testkit/harness.ts';
 import {
   type BuildApiSimulator,
   type Fault,
   refusedBuildUrl,
   startBuildApiSimulator,
-} from '../../../e2e/simulators/build-api/index.ts';
+} from '../../../testkit/simulators/build-api/index.ts';
 import { loadConnection } from '../../apple/load-connection.ts';
 import { stripAnsi } from '../../step/colors.ts';
 import { Secret } from '../../step/secret.ts';

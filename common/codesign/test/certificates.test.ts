@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestIdentity, createTestP12 } from '../../../testkit/identities/index.ts';
 import { Secret } from '../../step/index.ts';
 import { certificateType, decodeP12, loadCertificates, normalizeSerial } from '../index.ts';
-import { createTestIdentity, createTestP12 } from '../testing/index.ts';
 import { startHttpsServer, type TestHttpsServer } from './support/https-server.ts';
 import { captureLogger } from './support/logger.ts';
 

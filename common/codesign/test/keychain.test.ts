@@ -3,15 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRecordings, STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
+import { createTestIdentity, createTestP12 } from '../../../testkit/identities/index.ts';
+import { readRecordings, STAND_INS_DIR } from '../../../testkit/stand-ins/index.ts';
 import { Cleanups, createExec, type Exec, Secret } from '../../step/index.ts';
 import { decodeP12, installCertificates, type LoadedCertificate } from '../index.ts';
 import { sameKeychain } from '../install/keychain.ts';
-import { createTestIdentity, createTestP12 } from '../testing/index.ts';
 import { captureLogger } from './support/logger.ts';
 
 // installCertificates against the security stand-in, which keeps keychains and the search list
-// in files under $HOME as macOS does (e2e/stand-ins/security-keychains.mjs).
+// in files under $HOME as macOS does (testkit/stand-ins/security-keychains.mjs).
 
 const KEYCHAIN_PASSWORD = 'kc-pa55-word';
 const P12_PASSPHRASE = 'p12-pa55-phrase';

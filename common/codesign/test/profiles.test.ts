@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { build } from 'plist';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestIdentity, createTestProfile } from '../../../testkit/identities/index.ts';
 import { checkProfile, decodeProfile, installProfile, isXcodeManagedName, PROFILE_DIRS } from '../index.ts';
-import { createTestIdentity, createTestProfile } from '../testing/index.ts';
 
 const DAY = 86_400_000;
 const dev = createTestIdentity({ commonName: 'Apple Development: Dev (ABCDE12345)', serial: '00c0ffee01' });

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PortalSimulator, startPortalSimulator } from '../../../e2e/simulators/portal/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../../../testkit/simulators/portal/index.ts';
 import { redactor, Secret, StepError } from '../../step/index.ts';
 import { createPortalClient } from '../index.ts';
 import { TokenSource } from '../jwt.ts';

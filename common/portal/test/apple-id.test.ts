@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PortalSimulator, startPortalSimulator } from '../../../e2e/simulators/portal/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../../../testkit/simulators/portal/index.ts';
 import { StepError } from '../../step/index.ts';
 import { apiRequests, connect } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PortalSimulator } from '../../../e2e/simulators/portal/index.ts';
+import type { PortalSimulator } from '../../../testkit/simulators/portal/index.ts';
 import { DeviceRegistrationError, mapConcurrent, ProfilesChangedError } from '../index.ts';
 import { apiRequests, type Harness, startHarness, TRANSPORTS } from './harness.ts';
 

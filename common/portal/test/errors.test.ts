@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastRedBlock, redBlocks } from '../../../e2e/failure-reason.ts';
+import { lastRedBlock, redBlocks } from '../../../testkit/failure-reason.ts';
 import { describeFailure } from '../../step/errors.ts';
 import { Logger } from '../../step/logger.ts';
 import { Redactor } from '../../step/redactor.ts';

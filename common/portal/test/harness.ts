@@ -2,7 +2,7 @@ import {
   type PortalSimulator,
   type PortalSimulatorOptions,
   startPortalSimulator,
-} from '../../../e2e/simulators/portal/index.ts';
+} from '../../../testkit/simulators/portal/index.ts';
 import { Logger, Redactor, Secret } from '../../step/index.ts';
 import { createPortalClient, type PortalClient, type PortalClientOptions } from '../index.ts';
 

@@ -2,7 +2,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTls } from '../../../e2e/simulators/tls/index.ts';
+import { testTls } from '../../../testkit/simulators/tls/index.ts';
 import { createHttpClient, EXTRA_CA_ENV, HOST_MAP_ENV, parseHostMap } from '../../step/index.ts';
 
 // common/step/http.ts is shared; these tests pin the behaviour the portal client relies on.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastRedBlock, redBlocks } from '../../../e2e/failure-reason.ts';
+import { lastRedBlock, redBlocks } from '../../../testkit/failure-reason.ts';
 import { colors, stripAnsi } from '../colors.ts';
 import { StepError } from '../errors.ts';
 import { FATAL_LIMIT_BYTES } from '../logger.ts';

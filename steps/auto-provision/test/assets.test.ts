@@ -10,18 +10,14 @@ import {
   ProfilesChangedError,
 } from '../../../common/portal/index.ts';
 import { createHttpClient, Logger, Secret } from '../../../common/step/index.ts';
-import { type PortalSimulator, startPortalSimulator } from '../../../e2e/simulators/portal/index.ts';
-import {
-  appIdName,
-  ensureCodesignAssets,
-  PROFILE_ATTEMPTS,
-  profileName,
-  wildcardBundleId,
-} from '../src/assets.ts';
+import { P12_PASSPHRASE, seedExisting, signingIdentity } from '../../../testkit/fixtures/provisioning.ts';
+import { generateProject } from '../../../testkit/fixtures/xcode-project.ts';
+import { type PortalSimulator, startPortalSimulator } from '../../../testkit/simulators/portal/index.ts';
+import { ensureCodesignAssets } from '../src/assets/ensure-codesign-assets.ts';
+import { appIdName, profileName, wildcardBundleId } from '../src/assets/names.ts';
+import { PROFILE_ATTEMPTS } from '../src/assets/profiles.ts';
 import { iCloudContainers, requiredCapabilities } from '../src/capabilities.ts';
 import { createWriter } from '../src/writer.ts';
-import { generateProject } from './fixtures/generate-project.ts';
-import { P12_PASSPHRASE, seedExisting, signingIdentity } from './fixtures/scenario.ts';
 
 describe('names and capabilities', () => {
   it('names profiles and App IDs as upstream', () => {

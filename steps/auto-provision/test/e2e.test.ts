@@ -5,20 +5,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../../common/codesign/index.ts';
 import {
-  assertOutputsInNextStep,
-  callsOf,
-  connectionSecrets,
-  leakedSecrets,
-  outputsInNextStep,
-  REPO_ROOT,
-  runStepSh,
-  type StepRun,
-} from '../../../e2e/harness.ts';
-import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
-import { type PortalSimulator, startPortalSimulator } from '../../../e2e/simulators/portal/index.ts';
-import { STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
-import { type GeneratedProject, generateProject } from './fixtures/generate-project.ts';
-import {
   connectionPayload,
   isWrite,
   KEYCHAIN_PASSWORD,
@@ -28,7 +14,24 @@ import {
   seedExisting,
   signingIdentity,
   type Transport,
-} from './fixtures/scenario.ts';
+} from '../../../testkit/fixtures/provisioning.ts';
+import { type GeneratedProject, generateProject } from '../../../testkit/fixtures/xcode-project.ts';
+import {
+  assertOutputsInNextStep,
+  callsOf,
+  connectionSecrets,
+  leakedSecrets,
+  outputsInNextStep,
+  REPO_ROOT,
+  runStepSh,
+  type StepRun,
+} from '../../../testkit/harness.ts';
+import {
+  type BuildApiSimulator,
+  startBuildApiSimulator,
+} from '../../../testkit/simulators/build-api/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../../../testkit/simulators/portal/index.ts';
+import { STAND_INS_DIR } from '../../../testkit/stand-ins/index.ts';
 
 const STEP = 'auto-provision';
 const PROFILE_DIRS = [

@@ -18,10 +18,19 @@ import {
   apiKeyConnection,
   appleIdConnection,
   daysFromNow,
-} from '../../../e2e/fixtures/connections/index.ts';
-import { callsOf, connectionSecrets, leakedSecrets, runStepSh, type StepRun } from '../../../e2e/harness.ts';
-import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
-import { STAND_INS_DIR } from '../../../e2e/stand-ins/index.ts';
+} from '../../../testkit/fixtures/connections/index.ts';
+import {
+  callsOf,
+  connectionSecrets,
+  leakedSecrets,
+  runStepSh,
+  type StepRun,
+} from '../../../testkit/harness.ts';
+import {
+  type BuildApiSimulator,
+  startBuildApiSimulator,
+} from '../../../testkit/simulators/build-api/index.ts';
+import { STAND_INS_DIR } from '../../../testkit/stand-ins/index.ts';
 import { ipa, pkg } from './support.ts';
 
 const STEP = 'deploy-to-itunes-connect';

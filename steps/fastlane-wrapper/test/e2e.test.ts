@@ -9,7 +9,7 @@ import {
   appleIdConnection,
   combinedConnection,
   daysFromNow,
-} from '../../../e2e/fixtures/connections/index.ts';
+} from '../../../testkit/fixtures/connections/index.ts';
 import {
   assertOutputsInNextStep,
   callsOf,
@@ -17,9 +17,12 @@ import {
   leakedSecrets,
   runStepSh,
   type StepRun,
-} from '../../../e2e/harness.ts';
-import { loadSessionWithRuby, skipWithoutRuby } from '../../../e2e/ruby/index.ts';
-import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
+} from '../../../testkit/harness.ts';
+import { loadSessionWithRuby, skipWithoutRuby } from '../../../testkit/ruby/index.ts';
+import {
+  type BuildApiSimulator,
+  startBuildApiSimulator,
+} from '../../../testkit/simulators/build-api/index.ts';
 
 let sim: BuildApiSimulator;
 beforeAll(async () => {

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntilEnded } from '../../../common/step/test/helpers.ts';
-import { apiKeyConnection } from '../../../e2e/fixtures/connections/index.ts';
-import { callsOf, runStepSh } from '../../../e2e/harness.ts';
-import { type BuildApiSimulator, startBuildApiSimulator } from '../../../e2e/simulators/build-api/index.ts';
+import { apiKeyConnection } from '../../../testkit/fixtures/connections/index.ts';
+import { callsOf, runStepSh } from '../../../testkit/harness.ts';
+import {
+  type BuildApiSimulator,
+  startBuildApiSimulator,
+} from '../../../testkit/simulators/build-api/index.ts';
 
 let sim: BuildApiSimulator;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { SimulatorSeed } from '../../../testkit/simulation.ts';
 import { consoleOut, type Out, REPO_ROOT } from '../../lib/repo.ts';
 import { type RunStepResult, runStepLocally, UsageError } from '../../lib/run-step.ts';
 import { startSimulation } from '../../lib/simulate.ts';
-import type { SimulatorSeed } from '../../lib/simulators.ts';
 
 export interface RunCommandOptions {
   id: string;

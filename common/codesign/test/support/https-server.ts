@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { testKeyPair } from '../../../../testkit/identities/index.ts';
 import { createHttpClient, EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../step/index.ts';
-import { testKeyPair } from '../../testing/index.ts';
 
 export interface TestHttpsServer {
   /** A got instance that reaches `host` on this server and trusts its certificate. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * Real command-line tools as referees for our file readers: files written by `openssl` and Info-ZIP
- * `zip` must read back as the tool says they are. Same policy as e2e/ruby's `skipWithoutRuby`: a
+ * `zip` must read back as the tool says they are. Same policy as testkit/ruby's `skipWithoutRuby`: a
  * missing tool skips with a visible warning locally and fails the test file when CI is set.
  */
 export interface RefereeTool {

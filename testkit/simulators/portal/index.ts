@@ -12,7 +12,7 @@
  * expect(sim.schemaViolations).toEqual([]);
  * await sim.close();
  * ```
- * By hand: `npx tsx e2e/simulators/portal/cli.ts`.
+ * By hand: `npx tsx testkit/simulators/portal/cli.ts`.
  */
 
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Runs the simulated Developer Portal by hand:
- *   npx tsx e2e/simulators/portal/cli.ts [--latency 100] [--page-size 20]
+ *   npx tsx testkit/simulators/portal/cli.ts [--latency 100] [--page-size 20]
  * Prints the env vars that route Apple's hosts to it and where the throwaway API key and
  * session cookies were written, then logs one line per request to stderr until Ctrl-C.
  */

@@ -1,7 +1,7 @@
 // The record every stand-in appends to $STAND_IN_LOG, one JSON line per call: argv, cwd, stdin,
 // environment and the files named by STAND_IN_CAPTURE_FILES / STAND_IN_CAPTURE_ARGS (see
 // record.mjs for the variables). Shared by record.mjs and the stand-ins with their own rules
-// (security.mjs, xcodebuild.mjs), so e2e/stand-ins/index.ts reads one format.
+// (security.mjs, xcodebuild.mjs), so testkit/stand-ins/index.ts reads one format.
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 
 /** `STAND_IN_<TOOL>_`: the tool name upper-cased with non-alphanumerics as underscores. */

@@ -1,6 +1,6 @@
 import forge from 'node-forge';
 import { build, type PlistValue } from 'plist';
-import { signPlist } from '../../../common/codesign/testing/index.ts';
+import { signPlist } from '../../identities/index.ts';
 import { createCa, generateRsaKeyPair, type Issuer, issueCertificate } from '../tls/index.ts';
 
 /**

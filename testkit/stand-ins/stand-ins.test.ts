@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestIdentity, createTestP12 } from '../../common/codesign/testing/index.ts';
+import { createTestIdentity, createTestP12 } from '../identities/index.ts';
 import { readRecordings, STAND_INS_DIR } from './index.ts';
 
 // Each rule of the security and xcodebuild stand-ins, checked against what macOS and Xcode do

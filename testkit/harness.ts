@@ -211,7 +211,7 @@ export function outputsInNextStep(run: StepRun, stepId: string): Record<string, 
 }
 
 /**
- * Runs e2e/steps/assert-outputs as the following Step: it checks each expected value byte for
+ * Runs testkit/steps/assert-outputs as the following Step: it checks each expected value byte for
  * byte and prints the sensitive ones, which must reach its log only as [REDACTED].
  */
 export function assertOutputsInNextStep(
@@ -227,7 +227,7 @@ export function assertOutputsInNextStep(
       .join('\n'),
   );
   env.set('sensitive', sensitive.join('|'));
-  const result = spawnSync('bash', [join(REPO_ROOT, 'e2e', 'steps', 'assert-outputs', 'step.sh')], {
+  const result = spawnSync('bash', [join(REPO_ROOT, 'testkit', 'steps', 'assert-outputs', 'step.sh')], {
     cwd: run.workDir,
     env: Object.fromEntries(env),
     encoding: 'utf8',

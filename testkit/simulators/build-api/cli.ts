@@ -1,6 +1,6 @@
 /**
  * Runs the simulated build API by hand, e.g. to point a locally built step at it:
- *   npx tsx e2e/simulators/build-api/cli.ts --fixture apple-id --queue 503,503
+ *   npx tsx testkit/simulators/build-api/cli.ts --fixture apple-id --queue 503,503
  * Prints the env vars to export, then logs one line per request to stderr until Ctrl-C.
  */
 import { parseArgs } from 'node:util';

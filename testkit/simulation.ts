@@ -1,24 +1,30 @@
-import { combinedConnection } from '../../e2e/fixtures/connections/index.ts';
+/**
+ * The one entry point of test support for product code: `steps run --simulate`
+ * (tools/lib/simulate.ts) and `npm start` (tools/lib/scenarios.ts) import this file and nothing
+ * else under testkit/, which the import-boundary check (tools/lint/import-boundaries.mjs) enforces.
+ *
+ * It is also the adapter that knows the simulators' API: the portal simulator starts first; the
+ * build API then serves a connection holding the portal's own API key and Apple ID session, so
+ * whichever credential a Step picks is accepted.
+ */
+import { combinedConnection } from './fixtures/connections/index.ts';
 import {
   type PortalSeed,
   type PortalState,
   startBuildApiSimulator,
   startPortalSimulator,
-} from '../../e2e/simulators/index.ts';
+} from './simulators/index.ts';
 
-/**
- * The adapter between `steps run --simulate` and e2e/simulators, the only file that knows their
- * API. The portal simulator starts first; the build API then serves a connection holding the
- * portal's own API key and Apple ID session, so whichever credential a Step picks is accepted.
- */
+export { KEYCHAIN_PASSWORD, P12_PASSPHRASE, signingIdentity } from './fixtures/provisioning.ts';
+export { generateProject } from './fixtures/xcode-project.ts';
+export { DEFAULT_TEAM as SIMULATED_TEAM } from './simulators/index.ts';
+export { STAND_IN_DEFAULTS, STAND_IN_TOOLS, STAND_INS_DIR } from './stand-ins/index.ts';
 
 /** What the simulators hold when the Step starts, e.g. the certificate of the p12 a scenario passes. */
 export interface SimulatorSeed {
-  /** Portal content of the simulated team (DEFAULT_TEAM below). */
+  /** Portal content of the simulated team (SIMULATED_TEAM). */
   portal?: PortalSeed;
 }
-
-export { DEFAULT_TEAM as SIMULATED_TEAM } from '../../e2e/simulators/index.ts';
 
 export interface StartedSimulators {
   env: Record<string, string>;
