@@ -1,7 +1,13 @@
 /**
  * A small OpenStep (old-style) property list reader that remembers where every value sits in the
- * text. The `xcode` package gives us the object graph, but it drops formatting and turns integers
- * such as a team ID `0123456789` into numbers; edits and exact build-setting values need the spans.
+ * text: the one `project.pbxproj` parser. Project queries (`project.ts`) and signing edits
+ * (`text-edits.ts`) use the same tree.
+ *
+ * Why hand-written: signing must change a few values and leave every other byte as Xcode wrote it,
+ * so edits are spliced into the original text at known offsets. The maintained readers return plain
+ * values without offsets (`plist`'s `parseOpenStep`) or re-serialise the whole file (the `xcode`
+ * package, whose parser and writer also turn a team ID `0123456789` into the number 123456789), so
+ * none of them can make such an edit.
  */
 
 export interface Span {

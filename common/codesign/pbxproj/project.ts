@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import xcode from 'xcode';
 import { StepError } from '../../step/index.ts';
-import { dictAt, type PDict, parseOpenStep, settingText } from './openstep.ts';
+import { dictAt, type PDict, parseOpenStep, settingText, stringAt, stringsAt } from './openstep.ts';
 import { pbxprojPathOf } from './paths.ts';
-
-type Obj = Record<string, unknown>;
 
 export interface NativeTarget {
   id: string;
@@ -30,28 +27,10 @@ export interface BuildConfiguration {
   xcconfigPath?: string;
 }
 
-/** Xcode's quoted strings come back from the `xcode` parser with their quotes and escapes. */
-export function unquote(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value !== 'string') return '';
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
-  }
-  return value;
-}
-
-function idOf(value: unknown): string {
-  if (value && typeof value === 'object' && 'value' in value) return unquote((value as Obj)['value']);
-  return unquote(value);
-}
-
-function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
 /**
- * An Xcode project read with the `xcode` package (object graph) plus our span-keeping reader for
- * build settings, which the `xcode` parser would turn into numbers (team `0123456789` → 123456789).
+ * An Xcode project's object graph, queried straight from our OpenStep tree (`openstep.ts`): the
+ * same tree the signing edits use, so every value is the text Xcode wrote (a team `0123456789`
+ * stays a string) and the file is parsed once.
  */
 export class PbxProject {
   readonly pbxprojPath: string;
@@ -60,9 +39,8 @@ export class PbxProject {
   /** SRCROOT / PROJECT_DIR. */
   readonly projectDir: string;
   readonly name: string;
-  private readonly objects = new Map<string, Obj>();
-  private readonly rawObjects: PDict;
   readonly rootId: string;
+  private readonly objects: PDict;
   private parentOf?: Map<string, string>;
 
   private constructor(projectPath: string) {
@@ -75,83 +53,71 @@ export class PbxProject {
     } catch (err) {
       throw new StepError(`failed to read ${this.pbxprojPath}`, { cause: err });
     }
-    let hash: { project: { objects: Obj; rootObject: string } };
+    let root: PDict;
     try {
-      const project = xcode.project(this.pbxprojPath);
-      project.parseSync();
-      hash = project.hash;
-      const root = parseOpenStep(text);
-      this.rawObjects = (root.kind === 'dict' ? dictAt(root, 'objects') : undefined) ?? fail();
+      const parsed = parseOpenStep(text);
+      if (parsed.kind !== 'dict') throw new Error('the root is not a dictionary');
+      root = parsed;
+      this.objects = dictAt(root, 'objects') ?? fail('no objects dictionary');
     } catch (err) {
       throw new StepError(`failed to parse ${this.pbxprojPath}`, { cause: err });
     }
-    this.flatten(hash.project.objects);
-    this.rootId = idOf(hash.project.rootObject);
-    const rootObject = this.objects.get(this.rootId);
+    this.rootId = stringAt(root, 'rootObject') ?? '';
+    const rootObject = this.object(this.rootId);
     if (!rootObject) throw new StepError(`${this.pbxprojPath}: root object ${this.rootId} is missing`);
-    this.projectDir = resolve(dirname(this.path), unquote(rootObject['projectDirPath']));
+    this.projectDir = resolve(dirname(this.path), stringAt(rootObject, 'projectDirPath') ?? '');
   }
 
   static load(projectPath: string): PbxProject {
     return new PbxProject(projectPath);
   }
 
-  /** The `xcode` parser groups objects by isa only inside `Begin … section` comments; accept both. */
-  private flatten(objects: Obj): void {
-    for (const [key, value] of Object.entries(objects)) {
-      if (key.endsWith('_comment') || !value || typeof value !== 'object') continue;
-      const obj = value as Obj;
-      if (typeof obj['isa'] === 'string') this.objects.set(key, obj);
-      else this.flatten(obj);
-    }
+  private object(id: string | undefined): PDict | undefined {
+    return id ? dictAt(this.objects, id) : undefined;
   }
 
-  object(id: string | undefined): Obj | undefined {
-    return id ? this.objects.get(id) : undefined;
-  }
-
-  get root(): Obj {
-    return this.objects.get(this.rootId)!;
+  private get root(): PDict {
+    return this.object(this.rootId)!;
   }
 
   targets(): NativeTarget[] {
-    const all = listOf(this.root['targets']).map(idOf);
+    const all = stringsAt(this.root, 'targets');
     const byProduct = new Map<string, string>();
     for (const id of all) {
-      const ref = idOf(this.object(id)?.['productReference']);
+      const ref = stringAt(this.object(id), 'productReference');
       if (ref) byProduct.set(ref, id);
     }
     return all.flatMap((id) => {
       const obj = this.object(id);
       if (!obj) return [];
-      const productReference = idOf(obj['productReference']) || undefined;
+      const productReference = stringAt(obj, 'productReference') || undefined;
       const product = this.object(productReference);
-      const dependencyIds = listOf(obj['dependencies']).flatMap((dep) => {
-        const dependency = this.object(idOf(dep));
-        const direct = idOf(dependency?.['target']);
+      const dependencyIds = stringsAt(obj, 'dependencies').flatMap((dep) => {
+        const dependency = this.object(dep);
+        const direct = stringAt(dependency, 'target');
         if (direct) return [direct];
-        const proxy = this.object(idOf(dependency?.['targetProxy']));
+        const proxy = this.object(stringAt(dependency, 'targetProxy'));
         // Only proxies into this very project name a target we can read.
-        return proxy && idOf(proxy['containerPortal']) === this.rootId
-          ? [idOf(proxy['remoteGlobalIDString'])]
+        return proxy && stringAt(proxy, 'containerPortal') === this.rootId
+          ? [stringAt(proxy, 'remoteGlobalIDString') ?? '']
           : [];
       });
-      const embeddedIds = listOf(obj['buildPhases']).flatMap((phaseId) => {
-        const phase = this.object(idOf(phaseId));
-        if (phase?.['isa'] !== 'PBXCopyFilesBuildPhase') return [];
-        return listOf(phase['files']).flatMap((fileId) => {
-          const target = byProduct.get(idOf(this.object(idOf(fileId))?.['fileRef']));
+      const embeddedIds = stringsAt(obj, 'buildPhases').flatMap((phaseId) => {
+        const phase = this.object(phaseId);
+        if (stringAt(phase, 'isa') !== 'PBXCopyFilesBuildPhase') return [];
+        return stringsAt(phase, 'files').flatMap((fileId) => {
+          const target = byProduct.get(stringAt(this.object(fileId), 'fileRef') ?? '');
           return target ? [target] : [];
         });
       });
       return [
         {
           id,
-          name: unquote(obj['name']),
-          productType: unquote(obj['productType']),
-          productFile: product ? unquote(product['path']) || undefined : undefined,
+          name: stringAt(obj, 'name') ?? '',
+          productType: stringAt(obj, 'productType') ?? '',
+          productFile: stringAt(product, 'path') || undefined,
           productReference,
-          buildConfigurationList: idOf(obj['buildConfigurationList']),
+          buildConfigurationList: stringAt(obj, 'buildConfigurationList') ?? '',
           dependencyIds,
           embeddedIds,
         },
@@ -161,49 +127,39 @@ export class PbxProject {
 
   /** The project-level configurations. */
   projectConfigurations(): BuildConfiguration[] {
-    return this.configurations(idOf(this.root['buildConfigurationList']));
+    return this.configurations(stringAt(this.root, 'buildConfigurationList') ?? '');
   }
 
   configurations(listId: string): BuildConfiguration[] {
-    return listOf(this.object(listId)?.['buildConfigurations']).flatMap((value) => {
-      const id = idOf(value);
+    return stringsAt(this.object(listId), 'buildConfigurations').flatMap((id) => {
       const obj = this.object(id);
       if (!obj) return [];
-      return [
-        {
-          id,
-          name: unquote(obj['name']),
-          buildSettings: this.rawSettings(id),
-          xcconfigPath: this.xcconfigOf(obj),
-        },
-      ];
+      const buildSettings: Record<string, string> = {};
+      for (const e of dictAt(obj, 'buildSettings')?.entries ?? [])
+        buildSettings[e.key] = settingText(e.value);
+      return [{ id, name: stringAt(obj, 'name') ?? '', buildSettings, xcconfigPath: this.xcconfigOf(obj) }];
     });
+  }
+
+  /** The `defaultConfigurationName` of a configuration list, e.g. `Release`. */
+  defaultConfigurationName(listId: string): string | undefined {
+    return stringAt(this.object(listId), 'defaultConfigurationName');
   }
 
   /** `TargetAttributes[id]` of the PBXProject, e.g. DevelopmentTeam and ProvisioningStyle. */
   targetAttributes(id: string): Record<string, string> {
-    const all = (this.root['attributes'] as Obj | undefined)?.['TargetAttributes'] as Obj | undefined;
-    const attrs = all?.[id] as Obj | undefined;
+    const attrs = dictAt(dictAt(dictAt(this.root, 'attributes'), 'TargetAttributes'), id);
     const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(attrs ?? {})) {
-      if (typeof value === 'string' || typeof value === 'number') out[key] = unquote(value);
-    }
+    for (const e of attrs?.entries ?? []) if (e.value.kind === 'string') out[e.key] = e.value.value;
     return out;
   }
 
-  private rawSettings(configId: string): Record<string, string> {
-    const settings = dictAt(dictAt(this.rawObjects, configId), 'buildSettings');
-    const out: Record<string, string> = {};
-    for (const e of settings?.entries ?? []) out[e.key] = settingText(e.value);
-    return out;
-  }
-
-  private xcconfigOf(config: Obj): string | undefined {
-    const ref = idOf(config['baseConfigurationReference']);
+  private xcconfigOf(config: PDict): string | undefined {
+    const ref = stringAt(config, 'baseConfigurationReference');
     if (ref) return this.filePath(ref);
     // Xcode 16 folders: the xcconfig sits inside a synchronized folder.
-    const anchor = idOf(config['baseConfigurationReferenceAnchor']);
-    const relative = unquote(config['baseConfigurationReferenceRelativePath']);
+    const anchor = stringAt(config, 'baseConfigurationReferenceAnchor');
+    const relative = stringAt(config, 'baseConfigurationReferenceRelativePath');
     if (anchor && relative) {
       const folder = this.filePath(anchor);
       return folder ? join(folder, relative) : undefined;
@@ -215,8 +171,8 @@ export class PbxProject {
   filePath(id: string): string | undefined {
     const obj = this.object(id);
     if (!obj) return undefined;
-    const path = unquote(obj['path']);
-    const tree = unquote(obj['sourceTree']) || '<group>';
+    const path = stringAt(obj, 'path') ?? '';
+    const tree = stringAt(obj, 'sourceTree') || '<group>';
     switch (tree) {
       case '<absolute>':
         return path;
@@ -237,14 +193,15 @@ export class PbxProject {
   private parent(id: string): string | undefined {
     if (!this.parentOf) {
       this.parentOf = new Map();
-      for (const [groupId, obj] of this.objects) {
-        for (const child of listOf(obj['children'])) this.parentOf.set(idOf(child), groupId);
+      for (const { key, value } of this.objects.entries) {
+        if (value.kind !== 'dict') continue;
+        for (const child of stringsAt(value, 'children')) this.parentOf.set(child, key);
       }
     }
     return this.parentOf.get(id);
   }
 }
 
-function fail(): never {
-  throw new Error('no objects dictionary');
+function fail(message: string): never {
+  throw new Error(message);
 }

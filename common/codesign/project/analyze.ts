@@ -182,7 +182,7 @@ function analyzeTarget(
   // UITest targets need not define a custom configuration: they are signed in all of them.
   const config =
     configs.find((c) => c.name === wanted) ??
-    configs.find((c) => c.name === defaultConfigurationName(project, target)) ??
+    configs.find((c) => c.name === project.defaultConfigurationName(target.buildConfigurationList)) ??
     configs[0];
   if (!config) throw new StepError(`target (${target.name}) has no build configurations`);
   const { settings, platform } = targetSettings(project, target, config, { env: options.env, warn });
@@ -216,12 +216,6 @@ function analyzeTarget(
     dependencyIds: [...new Set([...target.dependencyIds, ...target.embeddedIds])],
     buildSettings: settings,
   };
-}
-
-function defaultConfigurationName(project: PbxProject, target: NativeTarget): string | undefined {
-  const list = project.object(target.buildConfigurationList);
-  const name = list?.['defaultConfigurationName'];
-  return typeof name === 'string' ? name.replace(/^"|"$/g, '') : undefined;
 }
 
 /** PRODUCT_BUNDLE_IDENTIFIER, else the Info.plist's CFBundleIdentifier, variables expanded. */
