@@ -25,6 +25,7 @@ export {
 export {
   checkProfile,
   coversBundleId,
+  expiresWithin,
   normalizeUdid,
   type ProfileCheck,
   type ProfileRequirements,

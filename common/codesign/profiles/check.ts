@@ -1,6 +1,7 @@
 import { normalizeSerial } from '../certificates/certificate-info.ts';
 import type { ProvisioningProfile } from './profile.ts';
 
+/** Each requirement is checked only when it is given. */
 export interface ProfileRequirements {
   /** Still valid this many days from `now`. */
   minDaysValid?: number;
@@ -26,9 +27,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Whether an existing profile can be reused as it is. */
 export function checkProfile(profile: ProvisioningProfile, requirements: ProfileRequirements): ProfileCheck {
   const problems: string[] = [];
-  const now = requirements.now ?? new Date();
-  const days = requirements.minDaysValid ?? 0;
-  if (profile.expirationDate.getTime() <= now.getTime() + days * DAY_MS) {
+  const days = requirements.minDaysValid;
+  if (days !== undefined && expiresWithin(profile, days, requirements.now ?? new Date())) {
     problems.push(`expires ${profile.expirationDate.toISOString()}, less than ${days} days from now`);
   }
   const serials = new Set(profile.developerCertificates.map((c) => c.serial));
@@ -49,6 +49,11 @@ export function checkProfile(profile: ProvisioningProfile, requirements: Profile
     problems.push(`is for ${profile.bundleId}, not ${requirements.bundleId}`);
   }
   return { valid: problems.length === 0, problems };
+}
+
+/** Whether the profile has expired, or expires less than `days` days after `now`. */
+export function expiresWithin(profile: ProvisioningProfile, days: number, now: Date): boolean {
+  return profile.expirationDate.getTime() <= now.getTime() + days * DAY_MS;
 }
 
 export function coversBundleId(profileBundleId: string, bundleId: string): boolean {

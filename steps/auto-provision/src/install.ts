@@ -12,7 +12,8 @@ import {
   type TargetAnalysis,
 } from '../../../common/codesign/index.ts';
 import { type StepContext, StepError, withHint, wrapError } from '../../../common/step/index.ts';
-import type { DistributionAssets, EnsuredProfile } from './assets.ts';
+import type { DistributionAssets } from './assets/ensure-codesign-assets.ts';
+import type { EnsuredProfile } from './assets/profiles.ts';
 import type { Config } from './config.ts';
 import type { DistributionType } from './inputs.ts';
 

@@ -15,7 +15,8 @@ import {
   withHint,
   wrapError,
 } from '../../../common/step/index.ts';
-import { type DistributionAssets, ensureCodesignAssets, PROFILE_RETRY_DELAY_MS } from './assets.ts';
+import { type DistributionAssets, ensureCodesignAssets } from './assets/ensure-codesign-assets.ts';
+import { PROFILE_RETRY_DELAY_MS } from './assets/profiles.ts';
 import type { Config } from './config.ts';
 import type { DistributionType } from './inputs.ts';
 import { forceSigning, installAssets } from './install.ts';
