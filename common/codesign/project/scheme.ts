@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Element } from '@xmldom/xmldom';
 import { StepError } from '../../step/index.ts';
-import { descendants, parseXml, type XmlElement } from './mini-xml.ts';
 import { workspaceProjects } from './workspace.ts';
+import { parseXmlDocument } from './xml-document.ts';
 
 export interface BuildableReference {
   blueprintIdentifier: string;
@@ -58,37 +59,39 @@ function schemeCandidates(container: string, name: string): string[] {
 
 /** `containerDir` is the folder holding the `.xcodeproj`/`.xcworkspace` that owns the scheme. */
 export function parseScheme(path: string, name: string, containerDir: string): Scheme {
-  const root = parseXml(readFileSync(path, 'utf8'), path);
-  const reference = (element: XmlElement): BuildableReference | undefined => {
-    const ref = [...descendants(element, 'BuildableReference')][0];
+  const root = parseXmlDocument(readFileSync(path, 'utf8'), path);
+  const all = (element: Element, tag: string): Element[] => Array.from(element.getElementsByTagName(tag));
+  const attr = (element: Element, key: string): string => element.getAttribute(key) ?? '';
+  const reference = (element: Element): BuildableReference | undefined => {
+    const ref = all(element, 'BuildableReference')[0];
     if (!ref) return undefined;
     return {
-      blueprintIdentifier: ref.attrs['BlueprintIdentifier'] ?? '',
-      buildableName: ref.attrs['BuildableName'] ?? '',
-      blueprintName: ref.attrs['BlueprintName'] ?? '',
-      containerPath: resolveContainer(ref.attrs['ReferencedContainer'] ?? '', containerDir),
+      blueprintIdentifier: attr(ref, 'BlueprintIdentifier'),
+      buildableName: attr(ref, 'BuildableName'),
+      blueprintName: attr(ref, 'BlueprintName'),
+      containerPath: resolveContainer(attr(ref, 'ReferencedContainer'), containerDir),
     };
   };
   const buildEntries: BuildActionEntry[] = [];
-  for (const entry of descendants(root, 'BuildActionEntry')) {
+  for (const entry of all(root, 'BuildActionEntry')) {
     const ref = reference(entry);
     if (!ref) continue;
     buildEntries.push({
-      buildForArchiving: entry.attrs['buildForArchiving'] === 'YES',
-      buildForTesting: entry.attrs['buildForTesting'] === 'YES',
+      buildForArchiving: attr(entry, 'buildForArchiving') === 'YES',
+      buildForTesting: attr(entry, 'buildForTesting') === 'YES',
       reference: ref,
     });
   }
-  const testables = [...descendants(root, 'TestableReference')]
+  const testables = all(root, 'TestableReference')
     .map(reference)
     .filter((r): r is BuildableReference => r !== undefined);
-  const archive = [...descendants(root, 'ArchiveAction')][0];
+  const archive = all(root, 'ArchiveAction')[0];
   return {
     name,
     path,
     buildEntries,
     testables,
-    archiveConfiguration: archive?.attrs['buildConfiguration'] || undefined,
+    archiveConfiguration: (archive && attr(archive, 'buildConfiguration')) || undefined,
   };
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Element } from '@xmldom/xmldom';
 import { StepError } from '../../step/index.ts';
-import { parseXml, type XmlElement } from './mini-xml.ts';
+import { childElements, parseXmlDocument } from './xml-document.ts';
 
 /**
  * The `.xcodeproj` paths a workspace lists, in order. CocoaPods' own `Pods/Pods.xcodeproj` is left
@@ -15,15 +16,15 @@ export function workspaceProjects(workspacePath: string): string[] {
   } catch (err) {
     throw new StepError(`failed to read workspace ${workspacePath}`, { cause: err });
   }
-  const root = parseXml(text, file);
+  const root = parseXmlDocument(text, file);
   const workspaceDir = dirname(resolve(workspacePath));
   const projects: string[] = [];
-  const walk = (element: XmlElement, groupDir: string): void => {
-    for (const child of element.children) {
-      const location = child.attrs['location'] ?? '';
-      if (child.name === 'Group') {
+  const walk = (element: Element, groupDir: string): void => {
+    for (const child of childElements(element)) {
+      const location = child.getAttribute('location') ?? '';
+      if (child.tagName === 'Group') {
         walk(child, resolveLocation(location, groupDir, workspaceDir) ?? groupDir);
-      } else if (child.name === 'FileRef') {
+      } else if (child.tagName === 'FileRef') {
         const path = resolveLocation(location, groupDir, workspaceDir);
         if (path?.endsWith('.xcodeproj') && !isPodsProject(path)) projects.push(path);
       }

@@ -39,4 +39,16 @@ describe('workspaceProjects', () => {
       '/opt/Shared & Co/Shared.xcodeproj',
     ]);
   });
+
+  it('fails on malformed XML instead of listing what it could read', () => {
+    const ws = join(dir, 'Broken.xcworkspace');
+    mkdirSync(ws);
+    writeFileSync(
+      join(ws, 'contents.xcworkspacedata'),
+      '<Workspace version = "1.0">\n   <FileRef location = "group:App.xcodeproj">\n</Workspace>\n',
+    );
+    expect(() => workspaceProjects(ws)).toThrow(
+      /failed to parse .*Broken\.xcworkspace\/contents\.xcworkspacedata/,
+    );
+  });
 });
