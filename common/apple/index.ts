@@ -1,4 +1,5 @@
 export { DEFAULT_KEY_ID, keyIdFromPath, readApiKeyInput } from './api-key-input.ts';
+export { type ConnectionSectionOptions, connectionSection, type ReportTeam } from './connection-section.ts';
 export {
   formatTimeLeft,
   goUtcString,

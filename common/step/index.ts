@@ -34,6 +34,7 @@ export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
 export { type ReadLocationOptions, readLocation } from './read-location.ts';
 export { MASK, Redactor, redactor } from './redactor.ts';
+export { HTML_REPORT_DIR_ENV, type ReportPage, reportDirectory, writeReportPage } from './report-file.ts';
 export {
   backoffDelay,
   parseRetryAfter,
@@ -42,7 +43,14 @@ export {
   retry,
   sleep,
 } from './retry.ts';
-export { type Env, type RunOptions, runStep, type StepContext, type StepDefinition } from './run.ts';
+export {
+  type Env,
+  type RunOptions,
+  runStep,
+  type StepContext,
+  type StepDefinition,
+  type StepOutcome,
+} from './run.ts';
 export {
   formatConfig,
   InputError,

@@ -4,6 +4,7 @@ import { createExec, type Exec, runningTools } from './exec.ts';
 import { testRoutingNotice } from './http.ts';
 import { Logger } from './logger.ts';
 import { exportOutputs, type Output } from './outputs.ts';
+import { type ReportPage, reportDirectory, writeReportPage } from './report-file.ts';
 import { formatConfig, InputError, type InputSchema, type Inputs, parseInputs } from './schema.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -26,6 +27,25 @@ export interface StepDefinition<S extends InputSchema, C, R> {
   run: (config: C, ctx: StepContext) => Promise<R>;
   /** Called after run, also when it failed (result undefined), so diagnostics are exported. */
   outputs?: (config: C, result: R | undefined, ctx: StepContext) => Output[];
+  /**
+   * The page for the build's Reports tab, after the outputs, on success and on failure (also when
+   * configure failed: config undefined). Written only when BITRISE_HTML_REPORT_DIR is set; a
+   * report that cannot be built or written costs a warning, never the build.
+   */
+  report?: (outcome: StepOutcome<C, R>, ctx: StepContext) => ReportPage;
+}
+
+/** How a run went, for the report. */
+export interface StepOutcome<C, R> {
+  /** Undefined when the inputs or the configuration failed. */
+  config: C | undefined;
+  /** Undefined when the work failed or did not start. */
+  result: R | undefined;
+  /** Undefined on success. */
+  failure: unknown;
+  startedAt: Date;
+  /** Milliseconds of each phase that ran, and of the whole run so far. */
+  durations: { configure?: number; dependencies?: number; run?: number; total: number };
 }
 
 export interface RunOptions extends Partial<StepContext> {
@@ -53,12 +73,28 @@ export async function runStep<S extends InputSchema, C, R>(
   const removeSignalHandlers = options.handleSignals === false ? () => {} : installSignalHandlers(ctx);
 
   let failure: unknown;
-  try {
-    const config = await configure(step, ctx);
-    let result: R | undefined;
+  let config: C | undefined;
+  let result: R | undefined;
+  const startedAt = new Date();
+  const durations: StepOutcome<C, R>['durations'] = { total: 0 };
+  const timed = async <T>(
+    phase: 'configure' | 'dependencies' | 'run',
+    work: () => Promise<T>,
+  ): Promise<T> => {
+    const started = Date.now();
     try {
-      if (step.ensureDependencies) await step.ensureDependencies(config, ctx);
-      result = await step.run(config, ctx);
+      return await work();
+    } finally {
+      durations[phase] = Date.now() - started;
+    }
+  };
+  try {
+    config = await timed('configure', () => configure(step, ctx));
+    const configured = config;
+    try {
+      if (step.ensureDependencies)
+        await timed('dependencies', () => step.ensureDependencies!(configured, ctx));
+      result = await timed('run', () => step.run(configured, ctx));
     } catch (err) {
       failure = err;
     }
@@ -77,6 +113,10 @@ export async function runStep<S extends InputSchema, C, R>(
   } catch (err) {
     failure = err;
   } finally {
+    if (step.report) {
+      durations.total = Date.now() - startedAt.getTime();
+      writeReport(step.report, { config, result, failure, startedAt, durations }, ctx);
+    }
     ctx.cleanups.runAll((err) => logger.warn(`cleanup failed: ${errorMessage(err)}`));
     removeSignalHandlers();
   }
@@ -85,6 +125,20 @@ export async function runStep<S extends InputSchema, C, R>(
   // The failure reason is the last thing printed: cleanups and outputs have reported before it.
   logger.fatal(failure);
   return 1;
+}
+
+function writeReport<C, R>(
+  report: NonNullable<StepDefinition<InputSchema, C, R>['report']>,
+  outcome: StepOutcome<C, R>,
+  ctx: StepContext,
+): void {
+  const dir = reportDirectory(ctx.env, ctx.cwd);
+  if (!dir) return;
+  try {
+    ctx.logger.print(`Report page: ${writeReportPage(report(outcome, ctx), dir)}`);
+  } catch (err) {
+    ctx.logger.warn(`the report page was not written: ${errorMessage(err)}`);
+  }
 }
 
 async function configure<S extends InputSchema, C, R>(
