@@ -83,11 +83,18 @@ export async function rehashRubyShims(ctx: InstallContext): Promise<void> {
   }
 }
 
-/** Prints `fastlane --version` the way the Step will start fastlane; fails when it cannot start. */
-export async function reportFastlaneVersion(launcher: FastlaneLauncher, ctx: InstallContext): Promise<void> {
+/**
+ * Prints `fastlane --version` the way the Step will start fastlane; fails when it cannot start.
+ * Returns the version from its last `fastlane X.Y.Z` line (it prints its path lines first).
+ */
+export async function reportFastlaneVersion(
+  launcher: FastlaneLauncher,
+  ctx: InstallContext,
+): Promise<string | undefined> {
   ctx.logger.info('fastlane version');
   try {
-    await run(fastlaneCommand(launcher, ['--version']), ctx, launcher);
+    const { stdout } = await run(fastlaneCommand(launcher, ['--version']), ctx, launcher);
+    return [...stdout.matchAll(/^fastlane (\d+\.\d+\.\d+\S*)\s*$/gm)].at(-1)?.[1];
   } catch (err) {
     throw new StepError('fastlane is not usable', {
       cause: err,

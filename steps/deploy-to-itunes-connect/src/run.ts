@@ -13,6 +13,22 @@ import type { Config } from './config.ts';
 
 export interface Result {
   uploaded: boolean;
+  /** How long the upload took, for the report. */
+  uploadMs?: number;
+  /**
+   * What App Store Connect said about the build after the upload, for the report. deliver does
+   * not tell, so this stays unset until the Step follows the build itself.
+   */
+  build?: UploadedBuild;
+}
+
+export interface UploadedBuild {
+  id: string;
+  /** `attributes.processingState`: PROCESSING, VALID, INVALID or FAILED. */
+  processingState?: string;
+  processingMs?: number;
+  /** What was done in TestFlight, one line each (groups added, submitted for beta review). */
+  testFlightActions: string[];
 }
 
 /** The Transporter variables by Xcode version (DL PR #126: fastlane uses altool from Xcode 14). */
@@ -119,6 +135,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     return { uploaded: false };
   }
 
+  const started = Date.now();
   try {
     await ctx.exec(command.tool, command.args, { env, cwd: config.fastlaneCwd });
   } catch (err) {
@@ -128,7 +145,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
   ctx.logger.done(
     `Success: ${config.artifact.kind === 'ipa' ? 'the IPA' : 'the PKG'} is uploaded to App Store Connect`,
   );
-  return { uploaded: true };
+  return { uploaded: true, uploadMs: Date.now() - started };
 }
 
 /** deliver's own output above says what App Store Connect refused; an old fastlane is the usual cause. */

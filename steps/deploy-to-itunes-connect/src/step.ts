@@ -2,6 +2,7 @@ import type { StepDefinition } from '../../../common/step/index.ts';
 import { type Config, configure } from './config.ts';
 import { ensureDependencies } from './dependencies.ts';
 import { inputs } from './inputs.ts';
+import { report } from './report.ts';
 import { type Result, run } from './run.ts';
 
 export const deployToItunesConnect: StepDefinition<typeof inputs, Config, Result> = {
@@ -10,4 +11,5 @@ export const deployToItunesConnect: StepDefinition<typeof inputs, Config, Result
   configure,
   ensureDependencies,
   run,
+  report,
 };

@@ -20,5 +20,5 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
   } catch (err) {
     throw withHint(err, FASTLANE_SETUP_HINT);
   }
-  await reportFastlaneVersion(config.launcher, install);
+  config.fastlaneVersion = await reportFastlaneVersion(config.launcher, install);
 }

@@ -4,17 +4,21 @@ import { type Command, fastlaneCommand, launcherEnv } from '../../../common/fast
 import type { Env, StepContext } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 
-/** After a failed lane: `fastlane env` and fastlane's build logs go to the deploy dir for the user. */
+/**
+ * After a failed lane: `fastlane env` and fastlane's build logs go to the deploy dir for the user.
+ * Returns the paths of the files saved there.
+ */
 export async function saveFailureDiagnostics(
   config: Config,
   childEnv: Env,
   logsDir: string,
   ctx: StepContext,
-): Promise<void> {
+): Promise<string[]> {
+  const saved: string[] = [];
   const deployDir = config.inputs.deploy_dir;
   if (!deployDir) {
     ctx.logger.warn('deploy_dir is not set: fastlane_env.log and the fastlane build logs are not saved');
-    return;
+    return saved;
   }
   mkdirSync(deployDir, { recursive: true });
   ctx.logger.warn('Collecting fastlane env for debugging');
@@ -30,6 +34,7 @@ export async function saveFailureDiagnostics(
     });
     const envLog = join(deployDir, 'fastlane_env.log');
     writeFileSync(envLog, result.stdout + result.stderr);
+    saved.push(envLog);
     ctx.logger.print(`fastlane env is saved to ${envLog}`);
   } catch (err) {
     ctx.logger.warn(`Could not run fastlane env: ${(err as Error).message}`);
@@ -37,8 +42,10 @@ export async function saveFailureDiagnostics(
   for (const file of listFiles(logsDir)) {
     const target = join(deployDir, relative(logsDir, file).split('/').join('_'));
     moveFile(file, target);
+    saved.push(target);
     ctx.logger.print(`fastlane log moved to ${target}`);
   }
+  return saved;
 }
 
 function listFiles(dir: string): string[] {

@@ -23,7 +23,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    await saveFailureDiagnostics(config, childEnv, logsDir, ctx);
+    config.savedLogs = await saveFailureDiagnostics(config, childEnv, logsDir, ctx);
     throw wrapError('running Fastlane failed', err, {
       hint: 'see the fastlane output above; fastlane_env.log and the build logs are in the deploy directory',
     });

@@ -3,6 +3,7 @@ import { type Config, configure } from './config.ts';
 import { ensureDependencies } from './dependencies.ts';
 import { inputs } from './inputs.ts';
 import { outputs } from './outputs.ts';
+import { report } from './report.ts';
 import { type Result, run } from './run.ts';
 
 export const fastlaneWrapper: StepDefinition<typeof inputs, Config, Result> = {
@@ -12,4 +13,5 @@ export const fastlaneWrapper: StepDefinition<typeof inputs, Config, Result> = {
   ensureDependencies,
   run,
   outputs,
+  report,
 };

@@ -1,0 +1,149 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { connectionSection } from '../../../common/apple/index.ts';
+import {
+  code,
+  formatBytes,
+  formatDuration,
+  type Html,
+  html,
+  keyValues,
+  list,
+  note,
+  section,
+  stepPage,
+} from '../../../common/report/index.ts';
+import type { ReportPage, StepOutcome } from '../../../common/step/index.ts';
+import type { Config } from './config.ts';
+import type { Result, UploadedBuild } from './run.ts';
+
+export const REPORT_NAME = 'deploy-to-itunes-connect';
+
+const muted = (text: string) => html`<span class="muted">${text}</span>`;
+
+/** The artifact, how it was uploaded and how long that took; the build after the upload when known. */
+export function report(outcome: StepOutcome<Config, Result>): ReportPage {
+  const { config, result, failure, durations } = outcome;
+  const now = new Date();
+  const dryRun = config?.inputs.dry_run === true;
+  const sections: Html[] = [];
+  let summary: Html | string =
+    'Stopped before the upload: the inputs, the artifact or the connection were not usable.';
+  if (config) {
+    const what = config.artifact.kind === 'ipa' ? 'The IPA' : 'The PKG';
+    summary =
+      failure !== undefined
+        ? durations.run !== undefined
+          ? `The upload failed after ${formatDuration(durations.run)}.`
+          : 'Stopped while fastlane was being set up: nothing was uploaded.'
+        : dryRun
+          ? 'Dry run: the artifact and the connection were checked, nothing was uploaded.'
+          : `${what} is uploaded to App Store Connect${result?.uploadMs !== undefined ? ` in ${formatDuration(result.uploadMs)}` : ''}.`;
+    sections.push(
+      connectionSection(config.credentials, { now }),
+      artifactSection(config),
+      uploadSection(config, outcome),
+    );
+    if (result?.uploaded) sections.push(buildSection(result.build));
+  }
+  return stepPage(outcome, {
+    stepId: REPORT_NAME,
+    title: 'Deploy to App Store Connect',
+    dryRun,
+    summary,
+    sections,
+    now,
+  });
+}
+
+function artifactSection(config: Config): Html {
+  const { artifact } = config;
+  const size =
+    artifact.kind === 'pkg' ? artifact.size : statSync(artifact.path, { throwIfNoEntry: false })?.size;
+  const sizeText = size === undefined ? muted('unknown') : formatBytes(size);
+  if (artifact.kind === 'pkg')
+    return section(
+      'Artifact',
+      keyValues([
+        ['File', code(basename(artifact.path))],
+        ['Kind', 'macOS installer package (.pkg)'],
+        ['Size', sizeText],
+      ]),
+    );
+  return section(
+    'Artifact',
+    keyValues([
+      ['File', code(basename(artifact.path))],
+      ['App', code(artifact.app)],
+      ['Bundle ID', code(artifact.bundleId)],
+      ['Version', artifact.version || muted('not set')],
+      ['Build', artifact.build || muted('not set')],
+      artifact.platformName !== '' && ['Built for', artifact.platformName],
+      ['Size', sizeText],
+    ]),
+  );
+}
+
+function uploadMethod(config: Config): Html {
+  const deliver = code('fastlane deliver');
+  if (config.xcodeMajor === undefined) return html`${deliver} (no Xcode on this machine)`;
+  if (config.xcodeMajor >= 14)
+    return html`${deliver}, which uploads with altool (Xcode ${config.xcodeMajor})`;
+  return html`${deliver} with the iTMSTransporter (Xcode ${config.xcodeMajor})`;
+}
+
+function uploadSection(config: Config, outcome: StepOutcome<Config, Result>): Html {
+  const { inputs } = config;
+  const { result, failure, durations } = outcome;
+  const app = inputs.app_id
+    ? html`Apple ID ${code(inputs.app_id)}`
+    : html`bundle ID ${code(inputs.bundle_id)}`;
+  const team = inputs.team_name || inputs.team_id;
+  const skipped = [
+    inputs.skip_metadata && 'metadata',
+    inputs.skip_screenshots && 'screenshots',
+    inputs.skip_app_version_update && 'app version update',
+  ].filter((s): s is string => Boolean(s));
+  let uploadTime: Html | string;
+  if (inputs.dry_run) uploadTime = muted('dry run: no upload');
+  else if (result?.uploadMs !== undefined) uploadTime = formatDuration(result.uploadMs);
+  else if (failure !== undefined && durations.run !== undefined)
+    uploadTime = `failed after ${formatDuration(durations.run)}`;
+  else uploadTime = muted('did not start');
+  return section(
+    'Upload',
+    keyValues([
+      ['Method', uploadMethod(config)],
+      ['App on App Store Connect', app],
+      team ? ['Team', team] : false,
+      ['Platform', inputs.platform],
+      ['Skipped', skipped.length ? skipped.join(', ') : muted('nothing')],
+      ['Submit for review', inputs.submit_for_review ? 'yes' : 'no'],
+      ['Upload time', uploadTime],
+      [
+        'Processing time',
+        result?.build?.processingMs !== undefined
+          ? formatDuration(result.build.processingMs)
+          : muted('not followed'),
+      ],
+    ]),
+  );
+}
+
+function buildSection(build: UploadedBuild | undefined): Html {
+  if (!build)
+    return section(
+      'After the upload',
+      note(
+        "fastlane deliver does not report the build's ID or its processing: App Store Connect › TestFlight shows the build once Apple has processed it (usually 5 to 30 minutes).",
+      ),
+    );
+  return section(
+    'After the upload',
+    keyValues([
+      ['Build ID', code(build.id)],
+      ['Processing state', build.processingState ?? muted('unknown')],
+      ['TestFlight', list(build.testFlightActions, 'No TestFlight changes.')],
+    ]),
+  );
+}
