@@ -29,7 +29,9 @@ function invalidValue(spec: InputSpec): string | undefined {
 
 describe.each(stepIds)('%s: every invalid input is reported, all in one run', (stepId) => {
   it('exits 1 naming each bad input, before doing anything', async () => {
-    const { inputs } = (await import(`../steps/${stepId}/src/inputs.ts`)) as { inputs: InputSchema };
+    const { inputs } = (await import(`../steps/${stepId}/src/inputs.generated.ts`)) as {
+      inputs: InputSchema;
+    };
     const bad = Object.fromEntries(
       Object.entries(inputs)
         .map(([key, spec]) => [key, invalidValue(spec)] as const)

@@ -1,75 +1,60 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { type InputSchema, isSensitive, parseInputs } from '../common/step/schema.ts';
-import { REPO_ROOT } from '../testkit/harness.ts';
+import { type InputSchema, parseInputs } from '../common/step/schema.ts';
+import { REPO_ROOT, stepFolders } from '../tools/lib/repo.ts';
+import { staleGeneratedFiles } from '../tools/lib/step-yml/generate.ts';
+import { envItems, envString, loadStepYml } from '../tools/lib/step-yml.ts';
 
-interface StepYmlItem {
-  [key: string]: unknown;
-  opts?: { is_required?: boolean; is_sensitive?: boolean; value_options?: string[] };
-}
-
-const stepIds = readdirSync(join(REPO_ROOT, 'steps'), { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name);
-
-const BOOL_WORDS = new Set(['yes', 'no', 'true', 'false']);
-
-/** step.yml is the source of truth for inputs; each Step's schema in code must agree with it. */
-describe.each(stepIds)('%s: input schema agrees with step.yml', (stepId) => {
-  const stepYml = parse(readFileSync(join(REPO_ROOT, 'steps', stepId, 'step.yml'), 'utf8')) as {
-    inputs?: StepYmlItem[];
-  };
-  const items = new Map(
-    (stepYml.inputs ?? []).map((item) => [Object.keys(item).find((k) => k !== 'opts')!, item]),
-  );
-
-  it('declares the same input keys', async () => {
-    const { inputs } = (await import(`../steps/${stepId}/src/inputs.ts`)) as { inputs: InputSchema };
-    expect(Object.keys(inputs).sort()).toEqual([...items.keys()].sort());
+/**
+ * step.yml is the one source of a Step's inputs: `npm run build` writes the shared input blocks
+ * into it and generates src/inputs.generated.ts, the schema main.ts parses with. Like the
+ * bundles, what is committed must be what the build writes.
+ */
+describe('files generated from step.yml', () => {
+  it('are current: run `npm run build` when this fails', () => {
+    const { stale, problems } = staleGeneratedFiles();
+    expect(problems).toEqual([]);
+    expect(stale.map((path) => relative(REPO_ROOT, path))).toEqual([]);
   });
+});
 
-  it('agrees on required, sensitive and value options', async () => {
-    const { inputs } = (await import(`../steps/${stepId}/src/inputs.ts`)) as { inputs: InputSchema };
-    for (const [key, spec] of Object.entries(inputs)) {
-      const opts = items.get(key)?.opts ?? {};
-      expect({ key, required: spec.required === true }).toEqual({ key, required: opts.is_required === true });
-      expect({ key, sensitive: isSensitive(spec) }).toEqual({ key, sensitive: opts.is_sensitive === true });
-      if (spec.kind === 'oneOf')
-        expect({ key, options: opts.value_options }).toEqual({ key, options: [...spec.options] });
-      else if (spec.kind === 'bool') {
-        for (const option of opts.value_options ?? [])
-          expect({ key, option, isBool: BOOL_WORDS.has(option) }).toEqual({ key, option, isBool: true });
-      } else expect({ key, options: opts.value_options }).toEqual({ key, options: undefined });
-    }
+describe.each(stepFolders())('%s: the schema main.ts parses inputs with', (stepId) => {
+  const items = envItems(loadStepYml(`${REPO_ROOT}/steps/${stepId}/step.yml`).data['inputs']);
+  const schema = async () =>
+    ((await import(`../steps/${stepId}/src/inputs.generated.ts`)) as { inputs: InputSchema }).inputs;
+
+  it('has every step.yml input, in step.yml order (the config echo and error order)', async () => {
+    expect(Object.keys(await schema())).toEqual(items.map((item) => item.key));
   });
 
   /**
    * An int input left empty takes the schema's default, so it must be the number step.yml shows
-   * (and no default where step.yml has none); the step.yml value must also pass the schema.
+   * (and no default where step.yml has none); every literal step.yml value must pass the schema.
    */
-  it('gives int inputs the default step.yml declares', async () => {
-    const { inputs } = (await import(`../steps/${stepId}/src/inputs.ts`)) as { inputs: InputSchema };
-    for (const [key, spec] of Object.entries(inputs)) {
-      if (spec.kind !== 'int') continue;
-      const value = items.get(key)![key];
-      const literal = value === null || value === undefined ? '' : String(value);
-      if (literal.startsWith('$')) continue;
-      expect({ key, default: spec.default }).toEqual({
-        key,
-        default: literal === '' ? undefined : Number(literal),
-      });
-      if (literal !== '') expect(() => parseInputs({ [key]: spec }, { [key]: literal })).not.toThrow();
+  it('gives int inputs the default step.yml declares, and accepts every literal step.yml value', async () => {
+    const inputs = await schema();
+    for (const item of items) {
+      const spec = inputs[item.key]!;
+      const literal = envString(item.value);
+      if (literal.includes('$')) continue;
+      if (spec.kind === 'int')
+        expect({ key: item.key, default: spec.default }).toEqual({
+          key: item.key,
+          default: literal === '' ? undefined : Number(literal),
+        });
+      if (literal !== '')
+        expect(() => parseInputs({ [item.key]: spec }, { [item.key]: literal }), item.key).not.toThrow();
     }
   });
 });
 
 describe('step.yml int defaults', () => {
   it('are checked for the int inputs the Steps have', async () => {
-    const { inputs } = (await import('../steps/auto-provision/src/inputs.ts')) as { inputs: InputSchema };
+    const { inputs } = (await import('../steps/auto-provision/src/inputs.generated.ts')) as {
+      inputs: InputSchema;
+    };
     // If these stop being ints, the check above checks nothing and needs another subject.
-    expect(inputs.min_profile_days_valid?.kind).toBe('int');
-    expect(inputs.session_expiry_warning_days?.kind).toBe('int');
+    expect(inputs['min_profile_days_valid']?.kind).toBe('int');
+    expect(inputs['session_expiry_warning_days']?.kind).toBe('int');
   });
 });

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Bundles every steps/*/src/main.ts into steps/*/dist/index.mjs: one ESM file per Step, so a
-// Step runs with nothing but `node` on the build machine.
+// Step runs with nothing but `node` on the build machine. First it writes what step.yml is the
+// source of (tools/lib/step-yml/generate.ts): the shared input blocks inside each step.yml and
+// each Step's src/inputs.generated.ts.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -56,7 +58,16 @@ export async function buildStep(id, root = ROOT) {
   return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
 }
 
+/** Rewrites the files generated from step.yml; returns the paths that changed. */
+export async function generateFromStepYml(root = ROOT) {
+  // The generator is TypeScript, like the rest of tools/; tsx (a devDependency) loads it.
+  const { tsImport } = await import('tsx/esm/api');
+  const { writeGeneratedFiles } = await tsImport('./lib/step-yml/generate.ts', import.meta.url);
+  return writeGeneratedFiles({ root });
+}
+
 export async function buildAll(root = ROOT) {
+  await generateFromStepYml(root);
   const built = [];
   for (const id of stepIds(root)) {
     const files = await buildStep(id, root);
@@ -70,6 +81,7 @@ export async function buildAll(root = ROOT) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const path of await generateFromStepYml()) console.log(`generated ${relative(ROOT, path)}`);
   const built = await buildAll();
   for (const { id, files } of built) {
     const bundle = files.find((f) => f.path.endsWith('index.mjs'));

@@ -17,9 +17,7 @@ export {
   yamlString,
 } from './fastlane-session.ts';
 export {
-  appleIdInputs,
   type ConnectionInputValues,
-  connectionInputs,
   type ResolvedCredentials,
   type ResolveOptions,
   resolveCredentials,

@@ -1,11 +1,9 @@
 import type { Connection } from '../bitrise/connection.ts';
 import type { StepContext } from '../step/run.ts';
-import { input } from '../step/schema.ts';
 import { Secret } from '../step/secret.ts';
 import { loadConnection } from './load-connection.ts';
 import {
   type AuthInputNames,
-  CONNECTION_MODES,
   type ConnectionMode,
   type Credentials,
   DEFAULT_INPUT_NAMES,
@@ -15,26 +13,10 @@ import {
 } from './select.ts';
 
 /**
- * The connection inputs every Step shares (step.yml.templates/connection-inputs.yml).
- * The fastlane-style Steps add the Apple ID inputs with their own key for the Apple ID.
+ * The values of the connection inputs (step.yml.templates/inputs/connection.yml, session_expiry.yml
+ * and build_api.yml) as each Step's schema, generated from its step.yml, parses them; the
+ * fastlane-style Steps add the Apple ID's password and app-specific password.
  */
-export const connectionInputs = {
-  connection: input.oneOf(CONNECTION_MODES, { required: true }),
-  // Often a pre-signed URL, i.e. a credential: sensitive, as in upstream's App Store Connect Steps.
-  api_key_path: input.location({ sensitive: true }),
-  api_issuer: input.string(),
-  session_expiry_warning_days: input.int({ min: 0, max: 30, default: 5 }),
-  build_url: input.url(['https', 'http', 'file'], {
-    hint: 'use the build URL, or file://<path> of a connection JSON',
-  }),
-  build_api_token: input.secret(),
-};
-
-export const appleIdInputs = {
-  password: input.secret(),
-  app_password: input.secret(),
-};
-
 export interface ConnectionInputValues {
   connection: ConnectionMode;
   api_key_path: string;
@@ -75,6 +57,7 @@ export async function resolveCredentials(
     cwd: ctx.cwd,
     logger: ctx.logger,
     retryBaseDelayMs: options.retryBaseDelayMs,
+    clock: ctx.clock,
   });
   const credentials = await selectCredentials({
     mode: values.connection,
@@ -95,6 +78,7 @@ export async function resolveCredentials(
     cwd: ctx.cwd,
     logger: ctx.logger,
     retryBaseDelayMs: options.retryBaseDelayMs,
+    clock: ctx.clock,
   });
   return { connection, credentials };
 }

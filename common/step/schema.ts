@@ -5,9 +5,10 @@ import { Secret } from './secret.ts';
 import { displayUrl, hideUrlCredentials, isUrl, registerUrlCredentials } from './url-credentials.ts';
 
 /**
- * A declarative input schema modelled on go-steputils' stepconf: each input is declared once
- * with its kind and constraints, every bad input is collected, and the result is typed.
- * step.yml stays the source of truth: a test proves each Step's schema agrees with it.
+ * A declarative input schema modelled on go-steputils' stepconf: each input has a kind and
+ * constraints, every bad input is collected, and the result is typed. A Step's schema is
+ * generated from its step.yml (steps/<id>/src/inputs.generated.ts, by tools/lib/step-yml), the
+ * one place its inputs are declared.
  */
 
 interface Common {

@@ -15,6 +15,8 @@ import { REPO_ROOT } from './repo.ts';
 import { STEP_ID, TYPE_TAGS } from './rules.ts';
 import { UsageError } from './run-step.ts';
 import { outputKeyFor, stepIdFromTitle } from './slug.ts';
+import { generateStep } from './step-yml/generate.ts';
+import { loadSharedBlocks } from './step-yml/shared-blocks.ts';
 import { loadStepYml } from './step-yml.ts';
 
 export interface NewStepAnswers {
@@ -61,19 +63,8 @@ function indentBlock(text: string): string {
     .join('\n');
 }
 
-function sharedBlock(name: string, templatesDir: string): string {
-  const path = join(templatesDir, 'inputs', `${name}.yml`);
-  if (!existsSync(path)) throw new Error(`no shared input block ${path}`);
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => !line.startsWith('#'))
-    .join('\n')
-    .trimEnd();
-}
-
-function fill(template: string, values: Record<string, string>, templatesDir: string): string {
-  return template.replace(/\{\{(block:)?([a-z_]+)\}\}/g, (match, block: string | undefined, name: string) => {
-    if (block) return sharedBlock(name, templatesDir);
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{([a-z_]+)\}\}/g, (match, name: string) => {
     if (!(name in values)) throw new Error(`template placeholder ${match} has no value`);
     return values[name]!;
   });
@@ -136,14 +127,19 @@ export function planNewStep(
   const files = new Map<string, string>();
   for (const file of listFiles(skeleton)) {
     if (file === 'README.md.tmpl') continue;
-    files.set(
-      file.replace(/\.tmpl$/, ''),
-      fill(readFileSync(join(skeleton, file), 'utf8'), values, templatesDir),
-    );
+    files.set(file.replace(/\.tmpl$/, ''), fill(readFileSync(join(skeleton, file), 'utf8'), values));
   }
+  // What `npm run build` writes from step.yml: its shared input blocks and the input schema.
+  const generated = generateStep(
+    root,
+    id,
+    loadSharedBlocks(join(templatesDir, 'inputs')),
+    files.get('step.yml'),
+  );
+  if (generated.problems.length > 0)
+    throw new Error(`the skeleton produced an invalid step.yml: ${generated.problems[0]}`);
+  for (const file of generated.files) files.set(relative(join(root, 'steps', id), file.path), file.text);
   const stepYml = loadStepYml(join(root, 'steps', id, 'step.yml'), files.get('step.yml'));
-  if (stepYml.errors.length > 0)
-    throw new Error(`the skeleton produced an invalid step.yml: ${stepYml.errors[0]}`);
   // README text is Markdown, not YAML: plain title and summary.
   const readmeValues = {
     ...values,
@@ -151,10 +147,7 @@ export function planNewStep(
     summary: answers.summary,
     configuration: configurationSection(stepYml.data),
   };
-  files.set(
-    'README.md',
-    fill(readFileSync(join(skeleton, 'README.md.tmpl'), 'utf8'), readmeValues, templatesDir),
-  );
+  files.set('README.md', fill(readFileSync(join(skeleton, 'README.md.tmpl'), 'utf8'), readmeValues));
   return { id, dir: join(root, 'steps', id), files, workflow: `test_${id}` };
 }
 

@@ -16,6 +16,7 @@ import { auditStepYml } from '../lib/audit.ts';
 import { createStep, type NewStepAnswers, planNewStep } from '../lib/new-step.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { outputKeyFor, stepIdFromTitle } from '../lib/slug.ts';
+import { staleGeneratedFiles } from '../lib/step-yml/generate.ts';
 import { collect, tempDir } from './helpers.ts';
 
 const answers: NewStepAnswers = {
@@ -29,10 +30,10 @@ const answers: NewStepAnswers = {
   supportUrl: 'https://github.com/bob/steps/issues',
 };
 
-/** A scratch repository: real common/, tools/, testkit's stand-ins and envman, and node_modules linked in, its own steps/ and e2e/. */
+/** A scratch repository: real common/, tools/, step.yml.templates/, testkit's stand-ins and envman, and node_modules linked in, its own steps/ and e2e/. */
 function scratchRepo(): string {
   const root = tempDir();
-  for (const path of ['common', 'tools', 'node_modules'])
+  for (const path of ['common', 'tools', 'step.yml.templates', 'node_modules'])
     symlinkSync(join(REPO_ROOT, path), join(root, path));
   // Copied, not linked: biome resolves a linked config against the link target's folder.
   for (const path of ['tsconfig.json', 'biome.json']) copyFileSync(join(REPO_ROOT, path), join(root, path));
@@ -67,12 +68,16 @@ describe('steps new', () => {
       'step.yml',
       'step.sh',
       'src/main.ts',
+      'src/inputs.generated.ts',
       'test/main.test.ts',
       'README.md',
       'dist/index.mjs',
     ])
       expect(existsSync(join(dir, file)), file).toBe(true);
     expect(statSync(join(dir, 'step.sh')).mode & 0o111).not.toBe(0);
+    // step.yml is the one source of the inputs: no hand-written schema, the generated one current.
+    expect(existsSync(join(dir, 'src', 'inputs.ts'))).toBe(false);
+    expect(staleGeneratedFiles({ root, ids: [plan.id] })).toEqual({ stale: [], problems: [] });
 
     expect(auditStepYml(join(dir, 'step.yml'))).toEqual([]);
     expect(readme({ root, check: true, out: collect() })).toBe(0);

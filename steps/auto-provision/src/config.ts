@@ -18,7 +18,10 @@ import {
   StepError,
   wrapError,
 } from '../../../common/step/index.ts';
-import type { DistributionType, inputs } from './inputs.ts';
+import type { inputs } from './inputs.generated.ts';
+
+/** What the app is signed for: the distribution_type input's value_options in step.yml. */
+export type DistributionType = Inputs<typeof inputs>['distribution_type'];
 
 export interface Config {
   inputs: Inputs<typeof inputs>;

@@ -14,8 +14,7 @@ import {
 import { type StepContext, StepError, withHint, wrapError } from '../../../common/step/index.ts';
 import type { DistributionAssets } from './assets/ensure-codesign-assets.ts';
 import type { EnsuredProfile } from './assets/profiles.ts';
-import type { Config } from './config.ts';
-import type { DistributionType } from './inputs.ts';
+import type { Config, DistributionType } from './config.ts';
 
 /** The certificates to import: the signing certificate of each ensured distribution type. */
 export function certificatesToInstall(

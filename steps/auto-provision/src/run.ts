@@ -17,8 +17,7 @@ import {
 } from '../../../common/step/index.ts';
 import { type DistributionAssets, ensureCodesignAssets } from './assets/ensure-codesign-assets.ts';
 import { PROFILE_RETRY_DELAY_MS } from './assets/profiles.ts';
-import type { Config } from './config.ts';
-import type { DistributionType } from './inputs.ts';
+import type { Config, DistributionType } from './config.ts';
 import { forceSigning, installAssets } from './install.ts';
 import { createWriter } from './writer.ts';
 

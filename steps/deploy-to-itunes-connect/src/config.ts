@@ -21,7 +21,7 @@ import {
   wrapError,
 } from '../../../common/step/index.ts';
 import { ArtifactError, type ArtifactInfo, inspectIpa, inspectPkg, platformOf } from './artifact.ts';
-import type { inputs } from './inputs.ts';
+import type { inputs } from './inputs.generated.ts';
 
 export const INPUT_NAMES = { ...DEFAULT_INPUT_NAMES, appleId: 'itunescon_user' };
 

@@ -2,7 +2,7 @@ import type { Credentials } from '../../../common/apple/index.ts';
 import { resolveCredentials } from '../../../common/apple/index.ts';
 import { type FastlaneLauncher, type GemfileLock, readGemfileLock } from '../../../common/fastlane/index.ts';
 import { InputError, type Inputs, type StepContext, shellSplit } from '../../../common/step/index.ts';
-import type { inputs } from './inputs.ts';
+import type { inputs } from './inputs.generated.ts';
 
 export interface Config {
   inputs: Inputs<typeof inputs>;

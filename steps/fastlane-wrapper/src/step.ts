@@ -1,7 +1,7 @@
 import type { StepDefinition } from '../../../common/step/index.ts';
 import { type Config, configure } from './config.ts';
 import { ensureDependencies } from './dependencies.ts';
-import { inputs } from './inputs.ts';
+import { inputs } from './inputs.generated.ts';
 import { outputs } from './outputs.ts';
 import { report } from './report.ts';
 import { type Result, run } from './run.ts';
