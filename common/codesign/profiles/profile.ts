@@ -1,4 +1,4 @@
-import { parse, parseBinary } from 'plist';
+import { parsePlist } from '../../formats/plist.ts';
 import { StepError } from '../../step/index.ts';
 import { type CertificateInfo, certificateInfoFromDer } from '../certificates/certificate-info.ts';
 import { signedDataContent } from './cms.ts';
@@ -37,14 +37,7 @@ export interface ProvisioningProfile {
 export function decodeProfile(der: Buffer): ProvisioningProfile {
   let plist: Record<string, unknown>;
   try {
-    const content = signedDataContent(der);
-    const value =
-      content.subarray(0, 8).toString('latin1') === 'bplist00'
-        ? parseBinary(content)
-        : parse(content.toString('utf8'));
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-      throw new Error('the profile plist is not a dictionary');
-    plist = value as Record<string, unknown>;
+    plist = parsePlist(signedDataContent(der));
   } catch (err) {
     throw new StepError('failed to decode provisioning profile', { cause: err });
   }

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readPlistFile } from '../../formats/plist.ts';
 import type { Logger } from '../../step/index.ts';
 import { StepError } from '../../step/index.ts';
 import type { BuildSettings } from '../build-settings/resolver.ts';
 import { type NativeTarget, PbxProject } from '../pbxproj/project.ts';
 import { readEntitlements } from './entitlements.ts';
 import type { Platform } from './platform.ts';
-import { readPlistFile } from './plist-file.ts';
 import { findScheme } from './scheme.ts';
 import { isExecutableKind, type TargetKind, targetKind } from './target-kind.ts';
 import { targetSettings } from './target-settings.ts';

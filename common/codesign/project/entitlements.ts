@@ -1,5 +1,5 @@
+import { readPlistFile } from '../../formats/plist.ts';
 import type { BuildSettings } from '../build-settings/resolver.ts';
-import { readPlistFile } from './plist-file.ts';
 
 const CONTAINER_KEYS = [
   'com.apple.developer.icloud-container-identifiers',

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { parseBinary, parse as parseXmlPlist } from 'plist';
-import { ZipFile } from './zip.ts';
+import { parsePlist } from '../../../common/formats/plist.ts';
+import { ZipError, ZipFile } from './zip.ts';
 
 /** What the Step learned from the .ipa's `Payload/<name>.app/Info.plist`. */
 export interface IpaInfo {
@@ -37,46 +37,20 @@ function statFile(path: string): number {
   return stat.size;
 }
 
-/** Reads an XML or binary (bplist00) property list whose root is a dictionary. */
-export function parsePlist(data: Buffer): Record<string, unknown> {
-  const value: unknown =
-    data.subarray(0, 8).toString('latin1') === 'bplist00'
-      ? parseBinary(data)
-      : quietly(() => parseXmlPlist(data.toString('utf8')));
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new Error('the root is not a dictionary');
-  return value as Record<string, unknown>;
-}
-
-/** xmldom reports malformed XML on console.error before throwing; the thrown error is enough. */
-function quietly<T>(fn: () => T): T {
-  const original = console.error;
-  console.error = () => {};
-  try {
-    return fn();
-  } finally {
-    console.error = original;
-  }
-}
-
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** An .ipa is a zip with `Payload/<name>.app/`; reads the app's Info.plist. */
-export function inspectIpa(path: string): IpaInfo {
+export async function inspectIpa(path: string): Promise<IpaInfo> {
   statFile(path);
   let zip: ZipFile;
   try {
-    zip = ZipFile.open(path);
+    zip = await ZipFile.open(path);
   } catch (err) {
+    if (err instanceof ZipError) throw new ArtifactError(`"${path}" is not an IPA: ${err.message}`);
     throw new ArtifactError(`"${path}" cannot be read: ${(err as Error).message}`);
   }
   try {
-    let entries: ReturnType<ZipFile['entries']>;
-    try {
-      entries = zip.entries();
-    } catch (err) {
-      throw new ArtifactError(`"${path}" is not an IPA: ${(err as Error).message}`);
-    }
+    const entries = zip.entries();
     const apps = [
       ...new Set(
         entries
@@ -96,7 +70,7 @@ export function inspectIpa(path: string): IpaInfo {
       throw new ArtifactError(`"${path}" is not a valid IPA: Payload/${app}/Info.plist is missing`);
     let plist: Record<string, unknown>;
     try {
-      plist = parsePlist(zip.extract(plistEntry));
+      plist = parsePlist(await zip.extract(plistEntry));
     } catch (err) {
       throw new ArtifactError(
         `Payload/${app}/Info.plist in "${path}" cannot be read: ${(err as Error).message}`,

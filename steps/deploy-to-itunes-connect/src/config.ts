@@ -90,7 +90,7 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
   } else {
     const key = values.ipa_path ? 'ipa_path' : 'pkg_path';
     try {
-      artifact = values.ipa_path ? inspectIpa(abs(values.ipa_path)) : inspectPkg(abs(values.pkg_path));
+      artifact = values.ipa_path ? await inspectIpa(abs(values.ipa_path)) : inspectPkg(abs(values.pkg_path));
     } catch (err) {
       if (!(err instanceof ArtifactError)) throw err;
       problem(

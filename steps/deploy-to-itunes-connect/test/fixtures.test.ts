@@ -22,12 +22,12 @@ describe('committed artifact fixtures', () => {
     expect(readFileSync(path).equals(expected[name]!)).toBe(true);
   });
 
-  it('reads them as the Step does', () => {
-    expect(inspectIpa(join(FIXTURES, 'App.ipa'))).toMatchObject({
+  it('reads them as the Step does', async () => {
+    expect(await inspectIpa(join(FIXTURES, 'App.ipa'))).toMatchObject({
       bundleId: 'io.bitrise.sample',
       build: '187',
     });
-    expect(inspectIpa(join(FIXTURES, 'AppBinaryPlist.ipa'))).toMatchObject({ build: '188' });
+    expect(await inspectIpa(join(FIXTURES, 'AppBinaryPlist.ipa'))).toMatchObject({ build: '188' });
     expect(inspectPkg(join(FIXTURES, 'App.pkg')).kind).toBe('pkg');
   });
 });

@@ -127,7 +127,7 @@ describe.skipIf(skipWithoutTools('Info-ZIP referee tests', [INFO_ZIP, INFO_UNZIP
     );
 
     let count = 0;
-    it.each(cases)('$name, $plist Info.plist', ({ args, plist, method, dataDescriptor, zip64 }) => {
+    it.each(cases)('$name, $plist Info.plist', async ({ args, plist, method, dataDescriptor, zip64 }) => {
       const archive = zipInto(join(dir, plist), `${++count}.ipa`, args);
       runTool('unzip', ['-tq', archive]);
       const entry = zipinfo(archive, 'Payload/Referee.app/Info.plist');
@@ -138,40 +138,43 @@ describe.skipIf(skipWithoutTools('Info-ZIP referee tests', [INFO_ZIP, INFO_UNZIP
         expect(eocdDirectoryOffset(archive)).toBe(0xffffffff);
       }
 
-      expect(inspectIpa(archive)).toEqual({ ...EXPECTED, path: archive, app: 'Referee.app' });
+      expect(await inspectIpa(archive)).toEqual({ ...EXPECTED, path: archive, app: 'Referee.app' });
     });
 
-    it('reads a UTF-8 app name, which zip stores without the UTF-8 flag', () => {
+    it('reads a UTF-8 app name, which zip stores without the UTF-8 flag', async () => {
       // Failed before: unflagged names were read as Latin-1, so the app showed as `CafÃ©.app`.
       const root = join(dir, 'utf8');
       stageApp(root, 'Café Référence.app', xmlPlist(INFO));
       const archive = zipInto(root, 'utf8.ipa', ['-r', '-X', 'Payload']);
       const names = runTool('unzip', ['-Z1', archive]).stdout.toString('utf8').split('\n');
       expect(names).toContain('Payload/Café Référence.app/Info.plist');
-      const zip = ZipFile.open(archive);
+      const zip = await ZipFile.open(archive);
       try {
         expect(zip.entries().every((e) => (e.flags & 0x800) === 0)).toBe(true);
       } finally {
         zip.close();
       }
 
-      expect(inspectIpa(archive)).toEqual({ ...EXPECTED, path: archive, app: 'Café Référence.app' });
+      expect(await inspectIpa(archive)).toEqual({ ...EXPECTED, path: archive, app: 'Café Référence.app' });
     });
 
     // APFS refuses file names that are not UTF-8, so this layout cannot be staged on macOS.
-    it.skipIf(process.platform === 'darwin')('falls back to Latin-1 for a name that is not UTF-8', () => {
-      const root = join(dir, 'latin1');
-      // Linux file names are bytes: `Caf\xe9.app` is Latin-1 and invalid as UTF-8.
-      const bundle = Buffer.concat([
-        Buffer.from(`${root}/Payload/Caf`),
-        Buffer.from([0xe9]),
-        Buffer.from('.app'),
-      ]);
-      mkdirSync(bundle, { recursive: true });
-      writeFileSync(Buffer.concat([bundle, Buffer.from('/Info.plist')]), xmlPlist(INFO));
-      const archive = zipInto(root, 'latin1.ipa', ['-r', '-X', 'Payload']);
+    it.skipIf(process.platform === 'darwin')(
+      'falls back to Latin-1 for a name that is not UTF-8',
+      async () => {
+        const root = join(dir, 'latin1');
+        // Linux file names are bytes: `Caf\xe9.app` is Latin-1 and invalid as UTF-8.
+        const bundle = Buffer.concat([
+          Buffer.from(`${root}/Payload/Caf`),
+          Buffer.from([0xe9]),
+          Buffer.from('.app'),
+        ]);
+        mkdirSync(bundle, { recursive: true });
+        writeFileSync(Buffer.concat([bundle, Buffer.from('/Info.plist')]), xmlPlist(INFO));
+        const archive = zipInto(root, 'latin1.ipa', ['-r', '-X', 'Payload']);
 
-      expect(inspectIpa(archive)).toEqual({ ...EXPECTED, path: archive, app: 'Café.app' });
-    });
+        expect(await inspectIpa(archive)).toEqual({ ...EXPECTED, path: archive, app: 'Café.app' });
+      },
+    );
   },
 );
