@@ -7,9 +7,24 @@ import { UsageError } from '../lib/run-step.ts';
 
 /**
  * Checks of a command's arguments that yargs' own validation (strict, choices, demanded
- * positionals) cannot express. main.ts runs them as yargs checks, which yargs applies after its
- * validation and before the command's handler, so a failing check means the handler never runs.
+ * positionals) cannot express. The command modules run them as yargs checks, which yargs applies
+ * after its validation and before the command's handler, so a failing check means the handler
+ * never runs.
  */
+
+/**
+ * The checks as one yargs .check() callback. Throwing from it is a validation failure (see the
+ * .fail in main.ts); returning true lets parsing go on.
+ */
+export const check =
+  (...checks: ((args: Record<string, unknown>) => void)[]) =>
+  (args: Record<string, unknown>) => {
+    for (const run of checks) run(args);
+    return true;
+  };
+
+/** An array option or positional as strings; absent is empty. */
+export const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 const TRUE_OR_FALSE = new Set(['true', 'false']);
 

@@ -2,6 +2,33 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditStepYml, formatProblem, type Problem } from '../../lib/audit.ts';
 import { consoleOut, type Out, REPO_ROOT, stepFolders } from '../../lib/repo.ts';
+import { check, checkAuditTargets, strings } from '../arguments.ts';
+import { type CommandContext, commandModule } from '../command.ts';
+
+export const auditModule = (context: CommandContext) =>
+  commandModule(context, {
+    command: 'audit [targets..]',
+    describe: 'Check step.yml files against stepman audit and the Bitrise step schema',
+    builder: (y) =>
+      y
+        .positional('targets', {
+          describe: 'Step ids or step.yml paths (default: every Step)',
+          type: 'string',
+          array: true,
+        })
+        .option('strict', { type: 'boolean', default: false, describe: 'Fail on warnings too' })
+        .check(check((args) => checkAuditTargets(strings(args['targets']), context.root)))
+        .example('$0 audit', 'Audit every steps/*/step.yml')
+        .example('$0 audit fastlane-wrapper', 'Audit one Step')
+        .example('$0 audit path/to/step.yml --strict', 'Audit a file, failing on warnings'),
+    run: (args) =>
+      audit({
+        targets: args.targets as string[] | undefined,
+        strict: args.strict,
+        root: context.root,
+        out: context.out,
+      }),
+  });
 
 export interface AuditOptions {
   root?: string;

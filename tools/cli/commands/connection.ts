@@ -2,6 +2,46 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connectionReport } from '../../lib/connection-report.ts';
 import { consoleOut, type Out } from '../../lib/repo.ts';
 import { UsageError } from '../../lib/run-step.ts';
+import { type CommandContext, commandModule } from '../command.ts';
+
+export const connectionModule = (context: CommandContext) =>
+  commandModule(context, {
+    command: 'connection',
+    describe:
+      'Test the connected Apple account of a build, like the "Test the connection" button on bitrise.io',
+    builder: (y) =>
+      y
+        .option('build-url', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'The build URL, or file://<path> of a connection JSON [default: $BITRISE_BUILD_URL]',
+        })
+        .option('token', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'The build API token [default: $BITRISE_BUILD_API_TOKEN]',
+        })
+        .option('token-file', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Read the token from this file (keeps it out of shell history)',
+        })
+        .example(
+          '$0 connection --build-url https://app.bitrise.io/build/<slug> --token-file token.txt',
+          'Test a build',
+        )
+        .example(
+          '$0 connection --build-url file://testkit/fixtures/connections/apple-id.json',
+          'Inspect a saved connection JSON',
+        ),
+    run: (args) =>
+      connectionCommand({
+        buildUrl: args['build-url'],
+        token: args.token,
+        tokenFile: args['token-file'],
+        out: context.out,
+      }),
+  });
 
 export interface ConnectionCommandOptions {
   buildUrl?: string;

@@ -9,6 +9,87 @@ import { TYPE_TAGS } from '../../lib/rules.ts';
 import { UsageError } from '../../lib/run-step.ts';
 import { stepIdFromTitle } from '../../lib/slug.ts';
 import { loadStepYml } from '../../lib/step-yml.ts';
+import { type CommandContext, commandModule } from '../command.ts';
+
+export const newModule = (context: CommandContext) =>
+  commandModule(context, {
+    command: 'new',
+    describe: 'Create steps/<id>/ from step.yml.templates/ (asks for what the flags leave out)',
+    builder: (y) =>
+      y
+        .option('title', { type: 'string', requiresArg: true, describe: 'The Step title' })
+        .option('id', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'The Step id [default: the title, lower-cased, other chars → -]',
+        })
+        .option('summary', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'One line, at most 100 characters',
+        })
+        .option('description', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Markdown [default: the summary]',
+        })
+        .option('type-tag', {
+          type: 'string',
+          requiresArg: true,
+          choices: [...TYPE_TAGS],
+          describe: 'Primary type tag [default: utility]',
+        })
+        .option('author', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Author [default: git config user.name]',
+        })
+        .option('github-user', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'URLs become https://github.com/<user>/bitrise-step-<id>',
+        })
+        .option('website', {
+          type: 'string',
+          requiresArg: true,
+          describe: "Website URL [default: this repository's]",
+        })
+        .option('source-code-url', {
+          type: 'string',
+          requiresArg: true,
+          describe: "Source code URL [default: this repository's]",
+        })
+        .option('support-url', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Support URL [default: <source>/issues]',
+        })
+        .option('interactive', {
+          type: 'boolean',
+          describe: 'Ask for missing answers [default: when stdin is a terminal]',
+        })
+        .example('$0 new', 'Answer the questions')
+        .example(
+          '$0 new --title "Hello World" --summary "Says hello" --type-tag utility',
+          'No questions: creates steps/hello-world',
+        ),
+    run: (args) =>
+      newCommand({
+        title: args.title,
+        id: args.id,
+        summary: args.summary,
+        description: args.description,
+        typeTag: args['type-tag'],
+        author: args.author,
+        githubUser: args['github-user'],
+        website: args.website,
+        sourceCodeUrl: args['source-code-url'],
+        supportUrl: args['support-url'],
+        interactive: args.interactive,
+        root: context.root,
+        out: context.out,
+      }),
+  });
 
 export interface NewCommandOptions {
   title?: string;

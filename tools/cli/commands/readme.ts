@@ -3,6 +3,32 @@ import { join, relative } from 'node:path';
 import { updateReadme } from '../../lib/readme.ts';
 import { consoleOut, type Out, REPO_ROOT, stepFolders } from '../../lib/repo.ts';
 import { loadStepYml } from '../../lib/step-yml.ts';
+import { check, checkStepIds, strings } from '../arguments.ts';
+import { type CommandContext, commandModule } from '../command.ts';
+
+export const readmeModule = (context: CommandContext) =>
+  commandModule(context, {
+    command: 'readme [ids..]',
+    describe: 'Rewrite the inputs/outputs tables of each Step README from step.yml',
+    builder: (y) =>
+      y
+        .positional('ids', { describe: 'Step ids (default: every Step)', type: 'string', array: true })
+        .option('check', {
+          type: 'boolean',
+          default: false,
+          describe: 'Write nothing; exit 1 if a README is out of date',
+        })
+        .example('$0 readme', 'Update every README between <!-- inputs:start -->/<!-- inputs:end --> etc.')
+        .example('$0 readme --check', 'Fail when a README is out of date (CI)')
+        .check(check((args) => checkStepIds(strings(args['ids']), context.root))),
+    run: (args) =>
+      readme({
+        ids: args.ids as string[] | undefined,
+        check: args.check,
+        root: context.root,
+        out: context.out,
+      }),
+  });
 
 export interface ReadmeOptions {
   root?: string;

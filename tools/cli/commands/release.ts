@@ -1,5 +1,51 @@
 import { releaseStep } from '../../lib/release.ts';
 import { consoleOut, type Out } from '../../lib/repo.ts';
+import { check, checkStepIds, checkVersion } from '../arguments.ts';
+import { type CommandContext, commandModule } from '../command.ts';
+
+export const releaseModule = (context: CommandContext) =>
+  commandModule(context, {
+    command: 'release <id> <version>',
+    describe:
+      'Publish a Step as its own git ref (branch release/<id>, tag <id>/<version>) whose root is the Step folder',
+    builder: (y) =>
+      y
+        .positional('id', { describe: 'The Step id', type: 'string', demandOption: true })
+        .positional('version', { describe: 'Semantic version X.Y.Z', type: 'string', demandOption: true })
+        .option('dry-run', {
+          type: 'boolean',
+          default: false,
+          describe: 'Run the checks, create nothing',
+        })
+        .option('push', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Also push the branch and tag to this remote',
+        })
+        .example(
+          '$0 release fastlane-wrapper 1.0.0',
+          'Tag fastlane-wrapper/1.0.0; use it as git::<repo>@fastlane-wrapper/1.0.0',
+        )
+        .example(
+          '$0 release auto-provision 2.1.0 --dry-run',
+          'Only check semver, bundle freshness and the audit',
+        )
+        .check(
+          check(
+            (args) => checkStepIds([String(args['id'])], context.root),
+            (args) => checkVersion(String(args['version'])),
+          ),
+        ),
+    run: (args) =>
+      releaseCommand({
+        id: args.id,
+        version: args.version,
+        dryRun: args['dry-run'],
+        push: args.push,
+        root: context.root,
+        out: context.out,
+      }),
+  });
 
 export interface ReleaseCommandOptions {
   id: string;

@@ -4,6 +4,87 @@ import type { SimulatorSeed } from '../../../testkit/simulation.ts';
 import { consoleOut, type Out, REPO_ROOT } from '../../lib/repo.ts';
 import { type RunStepResult, runStepLocally, UsageError } from '../../lib/run-step.ts';
 import { startSimulation } from '../../lib/simulate.ts';
+import { check, checkStepIds, strings } from '../arguments.ts';
+import { type CommandContext, commandModule } from '../command.ts';
+
+export const runModule = (context: CommandContext) =>
+  commandModule(context, {
+    command: 'run <id>',
+    describe: 'Run a bundled Step as the Bitrise CLI would, without the CLI',
+    builder: (y) =>
+      y
+        .positional('id', {
+          describe: 'The Step id (folder under steps/)',
+          type: 'string',
+          demandOption: true,
+        })
+        .option('input', {
+          alias: 'i',
+          type: 'string',
+          array: true,
+          requiresArg: true,
+          describe: 'An input value, key=value (repeatable); expanded unless the input has is_expand: false',
+        })
+        .option('env-file', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'A dotenv file: input keys set inputs, other keys become env vars',
+        })
+        .option('secrets', {
+          type: 'string',
+          requiresArg: true,
+          describe:
+            'Secrets in .bitrise.secrets.yml format (envs list); masked in output [default: ./.bitrise.secrets.yml if present]',
+        })
+        .option('source-dir', {
+          type: 'string',
+          requiresArg: true,
+          describe: "BITRISE_SOURCE_DIR and the Step's cwd [default: $BITRISE_SOURCE_DIR or .]",
+        })
+        .option('outputs-file', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Where the exported outputs go, as dotenv [default: _tmp/<id>.outputs.env]',
+        })
+        .option('simulate', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Start the build API and Apple portal simulators, point the Step at them, and put recording stand-ins on PATH for fastlane, bundle, gem, security and xcodebuild when missing',
+        })
+        .example(
+          '$0 run fastlane-wrapper --input lane="ios beta" --simulate',
+          'Run a lane against the simulators',
+        )
+        .example(
+          '$0 run deploy-to-itunes-connect --env-file local.env -i dry_run=yes',
+          'Inputs from a file and a flag',
+        )
+        .example(
+          '$0 run auto-provision --source-dir ./e2e/fixtures/app --outputs-file out.env',
+          'Run in a project, keep the outputs',
+        )
+        .check(
+          check(
+            (args) => checkStepIds([String(args['id'])], context.root),
+            (args) => parseInputFlags(strings(args['input'])),
+          ),
+        ),
+    run: async (args) => {
+      const result = await runCommand({
+        id: args.id,
+        input: args.input,
+        envFile: args['env-file'],
+        secrets: args.secrets,
+        sourceDir: args['source-dir'],
+        outputsFile: args['outputs-file'],
+        simulate: args.simulate,
+        root: context.root,
+        out: context.out,
+      });
+      return result.code;
+    },
+  });
 
 export interface RunCommandOptions {
   id: string;
