@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colors } from '../common/step/colors.ts';
-import { TIME_SCALE_ENV } from '../common/step/http.ts';
 import { FATAL_LIMIT_BYTES } from '../common/step/logger.ts';
+import { TIME_SCALE_ENV } from '../common/step/test-settings.ts';
 import { lastRedBlock, redBlocks } from '../testkit/failure-reason.ts';
 import { apiKeyConnection, appleIdConnection } from '../testkit/fixtures/connections/index.ts';
 import {

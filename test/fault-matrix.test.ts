@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIME_SCALE_ENV } from '../common/step/http.ts';
+import { TIME_SCALE_ENV } from '../common/step/test-settings.ts';
 import { apiKeyConnection } from '../testkit/fixtures/connections/index.ts';
 import {
   connectionPayload,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../common/step/http.ts';
+import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../common/step/test-settings.ts';
 import { API_KEY_ISSUER_ID, API_KEY_PRIVATE_KEY_PEM } from '../testkit/fixtures/connections/index.ts';
 import { developmentInputs, seededDevelopmentIdentity } from '../testkit/fixtures/provisioning.ts';
 import { generateProject } from '../testkit/fixtures/xcode-project.ts';

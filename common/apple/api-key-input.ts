@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { privateKeyWithHeader } from '../bitrise/connection.ts';
+import type { Clock } from '../step/clock.ts';
 import { errorMessage, StepError } from '../step/errors.ts';
-import { createHttpClient, timeScale } from '../step/http.ts';
+import { createHttpClient } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
 import { readLocation } from '../step/read-location.ts';
 import type { Env } from '../step/run.ts';
@@ -20,6 +21,7 @@ export interface ApiKeyInputOptions {
   cwd: string;
   logger: Logger;
   retryBaseDelayMs?: number;
+  clock?: Clock;
 }
 
 /** Reads the `api_key_path` input: an `https://` URL, a `file://` URL or a plain path. */
@@ -27,13 +29,13 @@ export async function readApiKeyInput(location: Secret, options: ApiKeyInputOpti
   let text: string;
   try {
     const data = await readLocation(location.reveal(), {
-      http: createHttpClient({ env: options.env, timeoutMs: 30_000 }),
+      http: createHttpClient({ env: options.env, timeoutMs: 30_000, clock: options.clock }),
       logger: options.logger,
       what: 'the API key',
       schemes: ['https', 'http'],
       cwd: options.cwd,
       retryBaseDelayMs: options.retryBaseDelayMs,
-      timeScale: timeScale(options.env),
+      clock: options.clock,
     });
     text = data.toString('utf8');
   } catch (err) {

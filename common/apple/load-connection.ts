@@ -1,5 +1,6 @@
 import { BuildApiError, fetchConnection } from '../bitrise/build-api.ts';
 import { type Connection, EMPTY_CONNECTION } from '../bitrise/connection.ts';
+import type { Clock } from '../step/clock.ts';
 import { StepError } from '../step/errors.ts';
 import type { Logger } from '../step/logger.ts';
 import type { Env } from '../step/run.ts';
@@ -23,6 +24,7 @@ export interface LoadConnectionOptions {
   retryBaseDelayMs?: number;
   attemptTimeoutMs?: number;
   overallTimeoutMs?: number;
+  clock?: Clock;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Cookie } from 'tough-cookie';
 import type { Connection } from '../bitrise/connection.ts';
 import { IDMSA_ORIGIN, isConnected } from '../bitrise/connection.ts';
+import type { Clock } from '../step/clock.ts';
 import { StepError } from '../step/errors.ts';
 import type { Logger } from '../step/logger.ts';
 import type { Env } from '../step/run.ts';
@@ -102,6 +103,7 @@ export interface SelectOptions {
   cwd: string;
   logger: Logger;
   retryBaseDelayMs?: number;
+  clock?: Clock;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { RequestError } from 'got';
+import type { Clock } from '../step/clock.ts';
 import { StepError } from '../step/errors.ts';
-import { createHttpClient, timeScale } from '../step/http.ts';
+import { createHttpClient } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
 import { parseRetryAfter, RetryAfterTooLongError, type RetryDecision, retry } from '../step/retry.ts';
 import type { Env } from '../step/run.ts';
@@ -43,6 +44,8 @@ export interface FetchConnectionOptions {
   retryBaseDelayMs?: number;
   attemptTimeoutMs?: number;
   overallTimeoutMs?: number;
+  /** Waits between attempts, and the scale of timeouts and waits; default the real clock. */
+  clock?: Clock;
 }
 
 export function connectionUrl(buildUrl: string): string {
@@ -74,7 +77,11 @@ export async function fetchConnection(options: FetchConnectionOptions): Promise<
 }
 
 async function download(options: FetchConnectionOptions): Promise<string> {
-  const http = createHttpClient({ env: options.env, timeoutMs: options.attemptTimeoutMs ?? 30_000 });
+  const http = createHttpClient({
+    env: options.env,
+    timeoutMs: options.attemptTimeoutMs ?? 30_000,
+    clock: options.clock,
+  });
   const url = connectionUrl(options.buildUrl);
   try {
     return await retry(
@@ -94,7 +101,7 @@ async function download(options: FetchConnectionOptions): Promise<string> {
         maxDelayMs: 30_000,
         overallTimeoutMs: options.overallTimeoutMs ?? 180_000,
         classify,
-        timeScale: timeScale(options.env),
+        clock: options.clock,
         what: 'Fetching the Apple Developer connection',
         logger: options.logger,
       },

@@ -1,6 +1,6 @@
+import type { Clock } from '../step/clock.ts';
 import { StepError } from '../step/errors.ts';
 import type { Exec } from '../step/exec.ts';
-import { timeScale } from '../step/http.ts';
 import type { Logger } from '../step/logger.ts';
 import { retry } from '../step/retry.ts';
 import type { Env } from '../step/run.ts';
@@ -22,6 +22,8 @@ export interface InstallContext {
   logger: Logger;
   /** Base delay of the gem install retries; tests make it short. */
   retryBaseDelayMs?: number;
+  /** The Step's clock, for the waits between retries; default the real clock. */
+  clock?: Clock;
 }
 
 async function run(command: Command, ctx: InstallContext, launcher?: FastlaneLauncher) {
@@ -38,7 +40,7 @@ async function runRetried(command: Command, ctx: InstallContext, what: string) {
     jitter: 0.2,
     what,
     logger: ctx.logger,
-    timeScale: timeScale(ctx.env),
+    clock: ctx.clock,
     classify: () => ({ retry: true }),
   });
 }

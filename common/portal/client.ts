@@ -1,5 +1,5 @@
 import type { ProvisioningProfile } from '../codesign/index.ts';
-import { createHttpClient, type Env, type Logger, type Secret, timeScale } from '../step/index.ts';
+import { type Clock, createHttpClient, type Env, type Logger, type Secret } from '../step/index.ts';
 import { ApiKeyTransport } from './api-key-transport.ts';
 import { AppleIdTransport } from './apple-id-transport.ts';
 import type { PortalContext } from './context.ts';
@@ -36,8 +36,8 @@ export interface PortalClientOptions {
   retryAttempts?: number;
   /** Per-attempt timeout; default 30 s. */
   timeoutMs?: number;
-  /** Test hook replacing the real wait between attempts. */
-  sleep?: (ms: number) => Promise<void>;
+  /** The Step's clock: waits between attempts, and the scale of timeouts and waits; default the real clock. */
+  clock?: Clock;
 }
 
 export interface PortalClient {
@@ -70,13 +70,12 @@ export interface PortalClient {
  * team is resolved here (listTeams.action), so a wrong or missing team fails early.
  */
 export async function createPortalClient(options: PortalClientOptions): Promise<PortalClient> {
-  const http = createHttpClient({ env: options.env, timeoutMs: options.timeoutMs });
+  const http = createHttpClient({ env: options.env, timeoutMs: options.timeoutMs, clock: options.clock });
   const settings = {
     ...DEFAULT_RETRY,
     attempts: options.retryAttempts ?? DEFAULT_RETRY.attempts,
     baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
-    sleep: options.sleep,
-    timeScale: timeScale(options.env),
+    clock: options.clock,
   };
   const { credentials, logger } = options;
   let team: Team | undefined;

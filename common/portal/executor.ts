@@ -1,5 +1,5 @@
 import type { Got } from 'got';
-import { type Logger, parseRetryAfter, retry, StepError } from '../step/index.ts';
+import { type Clock, type Logger, parseRetryAfter, retry, StepError } from '../step/index.ts';
 import { type ApiErrorEntry, explainApiError, NETWORK_HINT, PortalApiError } from './errors.ts';
 import {
   type ApiRequest,
@@ -17,9 +17,8 @@ export interface RetrySettings {
   maxDelayMs: number;
   /** Bound of one request's retries; a longer Retry-After fails the request at once. */
   overallTimeoutMs?: number;
-  timeScale?: number;
-  /** Test hook: replaces the real wait (e.g. to record Retry-After without waiting). */
-  sleep?: (ms: number) => Promise<void>;
+  /** The Step's clock; tests record the waits (e.g. Retry-After) instead of waiting. */
+  clock?: Clock;
 }
 
 export const DEFAULT_RETRY: RetrySettings = {
@@ -137,8 +136,7 @@ export class Executor {
           maxDelayMs: this.settings.maxDelayMs,
           overallTimeoutMs: this.settings.overallTimeoutMs,
           jitter: 0.2,
-          sleep: this.settings.sleep,
-          timeScale: this.settings.timeScale,
+          clock: this.settings.clock,
           logger: this.logger,
           what: 'Developer Portal request',
           classify: (err) =>

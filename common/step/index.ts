@@ -1,4 +1,5 @@
 export { Cleanups } from './cleanup.ts';
+export { type Clock, sleep, systemClock } from './clock.ts';
 export { colors, paint, stripAnsi } from './colors.ts';
 export {
   BUG_HINT,
@@ -20,16 +21,7 @@ export {
   formatCommand,
   shellQuote,
 } from './exec.ts';
-export {
-  createHttpClient,
-  EXTRA_CA_ENV,
-  HOST_MAP_ENV,
-  type HttpClientOptions,
-  parseHostMap,
-  TIME_SCALE_ENV,
-  testRoutingNotice,
-  timeScale,
-} from './http.ts';
+export { createHttpClient, type HttpClientOptions } from './http.ts';
 export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
 export { type ReadLocationOptions, readLocation } from './read-location.ts';
@@ -41,7 +33,6 @@ export {
   type RetryDecision,
   type RetryOptions,
   retry,
-  sleep,
 } from './retry.ts';
 export {
   type Env,
@@ -64,4 +55,12 @@ export {
 } from './schema.ts';
 export { revealOrEmpty, Secret } from './secret.ts';
 export { shellSplit } from './shell-words.ts';
+export {
+  EXTRA_CA_ENV,
+  HOST_MAP_ENV,
+  parseHostMap,
+  TIME_SCALE_ENV,
+  testRoutingNotice,
+  testTimeScale,
+} from './test-settings.ts';
 export { displayUrl, hideUrlCredentials, registerUrlCredentials } from './url-credentials.ts';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Got } from 'got';
+import type { Clock } from './clock.ts';
 import { StepError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { parseRetryAfter, retry } from './retry.ts';
@@ -22,8 +23,8 @@ export interface ReadLocationOptions {
   timeoutMs?: number;
   attempts?: number;
   retryBaseDelayMs?: number;
-  timeScale?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between attempts and their scale; default the real clock. */
+  clock?: Clock;
 }
 
 class DownloadError extends StepError {
@@ -92,13 +93,12 @@ function download(url: string, options: ReadLocationOptions): Promise<Buffer> {
     baseDelayMs: options.retryBaseDelayMs ?? 1000,
     maxDelayMs: 10_000,
     jitter: 0.2,
-    timeScale: options.timeScale,
+    clock: options.clock,
     classify: (err) =>
       err instanceof DownloadError
         ? { retry: err.retryable, retryAfterMs: err.retryAfterMs }
         : { retry: false },
     what: `Downloading ${options.what}`,
     logger: options.logger,
-    sleep: options.sleep,
   });
 }

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from './clock.ts';
 import { errorMessage, StepError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -26,24 +27,23 @@ export interface RetryOptions {
   classify: (err: unknown) => RetryDecision;
   what: string;
   logger?: Logger;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Multiplies every wait and the overall bound; see TIME_SCALE_ENV. */
-  timeScale?: number;
+  /**
+   * Waits, jitter and elapsed time; its scale multiplies every wait and the overall bound (the
+   * Step's clock, see clock.ts). Default: the real clock.
+   */
+  clock?: Clock;
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff: base, 2×base, 4×base… capped, with optional jitter. */
 export function backoffDelay(
   attempt: number,
-  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'random'>,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'clock'>,
 ): number {
   const exact = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   const jitter = options.jitter ?? 0;
   if (!jitter) return exact;
-  const random = options.random ?? Math.random;
-  return Math.round(exact * (1 - jitter + jitter * 2 * random()));
+  const random = (options.clock ?? systemClock()).random();
+  return Math.round(exact * (1 - jitter + jitter * 2 * random));
 }
 
 /** Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds. */
@@ -85,9 +85,9 @@ export class RetryAfterTooLongError extends StepError {
  * is longer than the bound allows (RetryAfterTooLongError).
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const wait = options.sleep ?? sleep;
-  const scale = options.timeScale ?? 1;
-  const started = Date.now();
+  const clock = options.clock ?? systemClock();
+  const scale = clock.scale;
+  const started = clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
@@ -95,7 +95,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const decision = options.classify(err);
       if (!decision.retry || attempt >= options.attempts) throw err;
       // Bounds and Retry-After are compared unscaled, so messages name the real durations.
-      const elapsed = (Date.now() - started) / scale;
+      const elapsed = (clock.now() - started) / scale;
       const serverWait = decision.retryAfterMs;
       if (serverWait !== undefined) {
         const bound = options.overallTimeoutMs ?? options.maxDelayMs;
@@ -106,7 +106,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       if (
         serverWait === undefined &&
         options.overallTimeoutMs !== undefined &&
-        Date.now() - started + delay > options.overallTimeoutMs * scale
+        clock.now() - started + delay > options.overallTimeoutMs * scale
       )
         throw err;
       options.logger?.warn(
@@ -114,7 +114,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
           decision.retryAfterMs !== undefined ? ' (Retry-After)' : ''
         }`,
       );
-      await wait(delay);
+      await clock.sleep(delay);
     }
   }
 }

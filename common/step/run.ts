@@ -1,13 +1,15 @@
 import { Cleanups } from './cleanup.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Env } from './env.ts';
 import { errorMessage, StepError } from './errors.ts';
 import { createExec, type Exec, runningTools } from './exec.ts';
-import { testRoutingNotice } from './http.ts';
 import { Logger } from './logger.ts';
 import { exportOutputs, type Output } from './outputs.ts';
 import { type ReportPage, reportDirectory, writeReportPage } from './report-file.ts';
 import { formatConfig, InputError, type InputSchema, type Inputs, parseInputs } from './schema.ts';
+import { testRoutingNotice, testTimeScale } from './test-settings.ts';
 
-export type Env = Record<string, string | undefined>;
+export type { Env };
 
 /** What a Step's phases get instead of reaching for globals, so tests can inject every part. */
 export interface StepContext {
@@ -16,6 +18,8 @@ export interface StepContext {
   logger: Logger;
   exec: Exec;
   cleanups: Cleanups;
+  /** Every wait, timeout and retry jitter goes through it; tests replace or scale time here. */
+  clock: Clock;
 }
 
 export interface StepDefinition<S extends InputSchema, C, R> {
@@ -69,6 +73,7 @@ export async function runStep<S extends InputSchema, C, R>(
     logger,
     exec: options.exec ?? createExec(logger),
     cleanups: options.cleanups ?? new Cleanups(),
+    clock: options.clock ?? systemClock(testTimeScale(env)),
   };
   const removeSignalHandlers = options.handleSignals === false ? () => {} : installSignalHandlers(ctx);
 

@@ -1,5 +1,6 @@
 import type { Got } from 'got';
 import {
+  type Clock,
   displayUrl,
   type Logger,
   readLocation,
@@ -30,7 +31,8 @@ export interface LoadCertificatesOptions {
   timeoutMs?: number;
   /** Download attempts, the first included. */
   attempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** The Step's clock, for the waits between attempts; default the real clock. */
+  clock?: Clock;
 }
 
 /**
@@ -99,7 +101,7 @@ async function fetchCertificate(
     what: source,
     timeoutMs: options.timeoutMs ?? 5 * 60_000,
     attempts: options.attempts,
-    sleep: options.sleep,
+    clock: options.clock,
   });
   if (data.length === 0) throw new StepError(`certificate is empty: ${displayUrl(url)}`);
   return data;

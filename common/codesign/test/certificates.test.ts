@@ -7,6 +7,7 @@ import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestIdentity, createTestP12 } from '../../../testkit/identities/index.ts';
 import { Secret } from '../../step/index.ts';
+import { recordingClock } from '../../step/test/helpers.ts';
 import { certificateType, decodeP12, loadCertificates, normalizeSerial } from '../index.ts';
 import { startHttpsServer, type TestHttpsServer } from './support/https-server.ts';
 import { captureLogger } from './support/logger.ts';
@@ -108,7 +109,7 @@ describe('loadCertificates', () => {
   const options = (logger = captureLogger().logger) => ({
     http: server.http,
     logger,
-    sleep: async () => {},
+    clock: recordingClock(),
   });
 
   it('requires as many passphrases as non-empty URLs', async () => {

@@ -4,6 +4,7 @@ import {
   startPortalSimulator,
 } from '../../../testkit/simulators/portal/index.ts';
 import { Logger, Redactor, Secret } from '../../step/index.ts';
+import { recordingClock } from '../../step/test/helpers.ts';
 import { createPortalClient, type PortalClient, type PortalClientOptions } from '../index.ts';
 
 export type TransportKind = 'api_key' | 'apple_id';
@@ -53,9 +54,7 @@ export async function connect(
     env: { ...sim.hostMapEnv },
     logger,
     retryBaseDelayMs: 1,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
+    clock: recordingClock(waits),
     ...rest,
   });
   return { client, output, waits };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, vi } from 'vitest';
+import { type Clock, systemClock } from '../clock.ts';
 import { Logger } from '../logger.ts';
 import { Redactor } from '../redactor.ts';
 
@@ -8,6 +9,27 @@ export function captureLogger(redactor?: Redactor): { logger: Logger; output: ()
   const chunks: string[] = [];
   const logger = new Logger({ write: (text: string) => chunks.push(text) }, redactor ?? new Redactor());
   return { logger, output: () => chunks.join('') };
+}
+
+/**
+ * A clock that records each wait instead of sleeping, and whose time moves by each wait as a real
+ * sleep would. `scale` is what TIME_SCALE_ENV would give; `parts` replace more (e.g. `random`).
+ */
+export function recordingClock(
+  waits: number[] = [],
+  options: { scale?: number; start?: number } & Partial<Pick<Clock, 'random'>> = {},
+): Clock & { waits: number[] } {
+  let now = options.start ?? Date.now();
+  return {
+    ...systemClock(options.scale),
+    ...(options.random ? { random: options.random } : {}),
+    now: () => now,
+    sleep: async (ms) => {
+      waits.push(ms);
+      now += ms;
+    },
+    waits,
+  };
 }
 
 /**

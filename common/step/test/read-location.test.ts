@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../http.ts';
 import { readLocation } from '../read-location.ts';
-import { captureLogger } from './helpers.ts';
+import { captureLogger, recordingClock } from './helpers.ts';
 
 const answers: Array<{ status: number; headers?: Record<string, string>; body: string }> = [];
 const server = createServer((_req, res) => {
@@ -32,9 +32,7 @@ function options(extra: Partial<Parameters<typeof readLocation>[1]> = {}) {
       http: createHttpClient({ env: {} }),
       logger,
       what: 'the key',
-      sleep: async (ms: number) => {
-        waits.push(ms);
-      },
+      clock: recordingClock(waits),
       ...extra,
     },
   };

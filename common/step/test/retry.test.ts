@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StepError } from '../errors.ts';
 import { backoffDelay, parseRetryAfter, RetryAfterTooLongError, type RetryOptions, retry } from '../retry.ts';
-import { captureLogger } from './helpers.ts';
+import { captureLogger, recordingClock } from './helpers.ts';
 
 class Flaky extends Error {
   constructor(readonly retryAfterMs?: number) {
@@ -28,9 +28,7 @@ describe('retry', () => {
         classify: (err) => ({ retry: err instanceof Flaky, retryAfterMs: (err as Flaky).retryAfterMs }),
         what: 'fetch',
         logger,
-        sleep: async (ms) => {
-          waits.push(ms);
-        },
+        clock: recordingClock(waits),
       },
     );
     expect(result).toBe('done');
@@ -53,7 +51,7 @@ describe('retry', () => {
           maxDelayMs: 1,
           classify: () => ({ retry: true }),
           what: 'x',
-          sleep: async () => {},
+          clock: recordingClock(),
         },
       ),
     ).rejects.toBe(err);
@@ -77,8 +75,12 @@ describe('retry', () => {
   it('backs off exponentially with bounded jitter', () => {
     const opts = { baseDelayMs: 1000, maxDelayMs: 30_000 };
     expect([1, 2, 3, 4, 6].map((n) => backoffDelay(n, opts))).toEqual([1000, 2000, 4000, 8000, 30_000]);
-    expect(backoffDelay(2, { ...opts, jitter: 0.5, random: () => 0 })).toBe(1000);
-    expect(backoffDelay(2, { ...opts, jitter: 0.5, random: () => 1 })).toBe(3000);
+    expect(backoffDelay(2, { ...opts, jitter: 0.5, clock: recordingClock([], { random: () => 0 }) })).toBe(
+      1000,
+    );
+    expect(backoffDelay(2, { ...opts, jitter: 0.5, clock: recordingClock([], { random: () => 1 }) })).toBe(
+      3000,
+    );
   });
 
   it('parses Retry-After seconds and dates', () => {
@@ -104,20 +106,17 @@ describe('retry time scale', () => {
         attempts: 5,
         baseDelayMs: 1000,
         maxDelayMs: 30_000,
-        timeScale: 0.01,
         classify: (err) => ({ retry: true, retryAfterMs: (err as Flaky).retryAfterMs }),
         what: 'x',
-        sleep: async (ms) => {
-          waits.push(ms);
-        },
+        clock: recordingClock(waits, { scale: 0.01 }),
       },
     );
     expect(waits).toEqual([50, 20]);
   });
 });
 
-/** Retries `Flaky` errors, recording the waits instead of sleeping. */
-function recordingOptions(overrides: Partial<RetryOptions> = {}) {
+/** Retries `Flaky` errors, recording the waits instead of sleeping; `scale` as TIME_SCALE_ENV sets it. */
+function recordingOptions(overrides: Partial<RetryOptions> = {}, scale = 1) {
   const waits: number[] = [];
   const { logger, output } = captureLogger();
   const options: RetryOptions = {
@@ -128,9 +127,8 @@ function recordingOptions(overrides: Partial<RetryOptions> = {}) {
     classify: (err) => ({ retry: err instanceof Flaky, retryAfterMs: (err as Flaky).retryAfterMs }),
     what: 'App Store Connect request',
     logger,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
+    // Its time moves by each wait, as a real sleep would.
+    clock: recordingClock(waits, { scale, start: Date.parse('2024-05-01T10:00:00Z') }),
     ...overrides,
   };
   return { options, waits, output };
@@ -148,10 +146,6 @@ function failingWith(...retryAfters: (number | undefined)[]) {
 }
 
 describe('retry honours Retry-After within the overall bound', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('waits a Retry-After longer than maxDelayMs exactly, when the overall bound allows it', async () => {
     const { options, waits, output } = recordingOptions();
     const { fn, state } = failingWith(150_000);
@@ -177,15 +171,8 @@ describe('retry honours Retry-After within the overall bound', () => {
   });
 
   it('counts the time already spent against the bound', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.parse('2024-05-01T10:00:00Z'));
-    const { options, waits } = recordingOptions({
-      // The fake clock moves by each wait, as a real sleep would.
-      sleep: async (ms) => {
-        waits.push(ms);
-        vi.setSystemTime(Date.now() + ms);
-      },
-    });
+    // The recording clock moves by each wait, as a real sleep would.
+    const { options, waits } = recordingOptions();
     // 4 min of waiting leaves 1 min of the 5: a second 2 min Retry-After no longer fits.
     const { fn, state } = failingWith(4 * 60_000, 2 * 60_000);
     const err = await retry(fn, options).catch((e: unknown) => e);
@@ -226,11 +213,11 @@ describe('retry honours Retry-After within the overall bound', () => {
   });
 
   it('scales an honoured Retry-After and the bound alike, and names the real durations', async () => {
-    const honoured = recordingOptions({ timeScale: 0.01 });
+    const honoured = recordingOptions({}, 0.01);
     expect(await retry(failingWith(150_000).fn, honoured.options)).toBe('done');
     expect(honoured.waits).toEqual([1500]);
 
-    const refused = recordingOptions({ timeScale: 0.01 });
+    const refused = recordingOptions({}, 0.01);
     await expect(retry(failingWith(15 * 60_000).fn, refused.options)).rejects.toThrow(
       'wait 15 min before retrying (Retry-After), longer than the 5 min this Step allows',
     );

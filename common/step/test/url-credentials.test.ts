@@ -12,7 +12,7 @@ import {
   registerUrlCredentials,
   urlCredentialFragments,
 } from '../url-credentials.ts';
-import { captureLogger } from './helpers.ts';
+import { captureLogger, recordingClock } from './helpers.ts';
 
 const S3_SIGNATURE = '4f2a9c1be07d3e5a6b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c';
 const S3_URL =
@@ -226,7 +226,7 @@ describe('URLs in HTTP errors and downloads', () => {
       logger,
       what: `certificate 1 (${displayUrl(url)})`,
       schemes: ['http'],
-      sleep: async () => {},
+      clock: recordingClock(),
     }).catch((e: unknown) => e)) as Error;
     expect(err.message).toBe(`failed to download certificate 1 (${base}/dev.p12?*****): HTTP 403`);
     expect(redactor.redact(url)).toBe(`${base}/dev.p12?*****`);

@@ -11,12 +11,10 @@ import {
   type Output,
   type StepContext,
   StepError,
-  timeScale,
   withHint,
   wrapError,
 } from '../../../common/step/index.ts';
 import { type DistributionAssets, ensureCodesignAssets } from './assets/ensure-codesign-assets.ts';
-import { PROFILE_RETRY_DELAY_MS } from './assets/profiles.ts';
 import type { Config, DistributionType } from './config.ts';
 import { forceSigning, installAssets } from './install.ts';
 import { createWriter } from './writer.ts';
@@ -56,6 +54,7 @@ async function connectPortal(config: Config, ctx: StepContext): Promise<PortalCl
       credentials: portalCredentials(config.credentials, config.inputs.team_id),
       env: ctx.env,
       logger: ctx.logger,
+      clock: ctx.clock,
     });
     ctx.logger.print(
       portal.transport === 'api_key'
@@ -80,8 +79,9 @@ async function certificates(config: Config, ctx: StepContext): Promise<LoadedCer
   ctx.logger.info('Downloading the certificates');
   try {
     return await loadCertificates(config.inputs.certificate_urls, config.passphrases, {
-      http: createHttpClient({ env: ctx.env }),
+      http: createHttpClient({ env: ctx.env, clock: ctx.clock }),
       logger: ctx.logger,
+      clock: ctx.clock,
     });
   } catch (err) {
     throw withHint(err, CERTIFICATES_HINT);
@@ -103,7 +103,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
       testDevices: config.inputs.register_test_devices ? config.connection.testDevices : undefined,
       minProfileDaysValid: config.inputs.min_profile_days_valid,
       logger: ctx.logger,
-      profileRetryDelayMs: PROFILE_RETRY_DELAY_MS * timeScale(ctx.env),
+      clock: ctx.clock,
     }));
     await installAssets(assets, config, ctx);
   } catch (err) {

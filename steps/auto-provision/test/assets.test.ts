@@ -10,6 +10,7 @@ import {
   ProfilesChangedError,
 } from '../../../common/portal/index.ts';
 import { createHttpClient, Logger, Secret } from '../../../common/step/index.ts';
+import { recordingClock } from '../../../common/step/test/helpers.ts';
 import { P12_PASSPHRASE, seedExisting, signingIdentity } from '../../../testkit/fixtures/provisioning.ts';
 import { generateProject } from '../../../testkit/fixtures/xcode-project.ts';
 import { type PortalSimulator, startPortalSimulator } from '../../../testkit/simulators/portal/index.ts';
@@ -139,10 +140,7 @@ describe('profiles that change while they are read', () => {
         certificates,
         minProfileDaysValid: 0,
         logger,
-        profileRetryDelayMs: 10_000,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
+        clock: recordingClock(sleeps),
       });
     return { ensure, sleeps, output, calls: () => calls };
   }

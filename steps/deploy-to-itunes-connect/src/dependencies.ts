@@ -33,7 +33,7 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
 }
 
 function installContext(config: Config, ctx: StepContext, cwd: string): InstallContext {
-  return { exec: ctx.exec, env: config.env, cwd, logger: ctx.logger };
+  return { exec: ctx.exec, env: config.env, cwd, logger: ctx.logger, clock: ctx.clock };
 }
 
 /** `xcodebuild -version` → major version; undefined when there is no Xcode (Linux). */

@@ -11,7 +11,13 @@ const FASTLANE_SETUP_HINT =
   "see the gem or bundle output above: check that the Gemfile.lock installs with this stack's Ruby and that rubygems.org is reachable, or set update_fastlane to no to use the installed fastlane";
 
 export async function ensureDependencies(config: Config, ctx: StepContext): Promise<void> {
-  const install = { exec: ctx.exec, env: ctx.env, cwd: config.inputs.work_dir, logger: ctx.logger };
+  const install = {
+    exec: ctx.exec,
+    env: ctx.env,
+    cwd: config.inputs.work_dir,
+    logger: ctx.logger,
+    clock: ctx.clock,
+  };
   await reportRuby(config.launcher, install);
   try {
     if (config.launcher.kind === 'bundler') await installBundle(config.launcher, install);

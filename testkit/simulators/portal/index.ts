@@ -18,7 +18,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../common/step/http.ts';
+import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../common/step/test-settings.ts';
 import { registerSecretSource } from '../../secrets.ts';
 import { testTls } from '../tls/index.ts';
 import { PortalFaults } from './faults.ts';

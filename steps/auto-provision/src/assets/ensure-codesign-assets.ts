@@ -1,20 +1,14 @@
 import type { TestDevice } from '../../../../common/bitrise/test-devices.ts';
 import type { LoadedCertificate, ProjectAnalysis } from '../../../../common/codesign/index.ts';
 import { mapConcurrent, type PortalClient } from '../../../../common/portal/index.ts';
-import { type Logger, sleep as realSleep } from '../../../../common/step/index.ts';
+import { type Clock, type Logger, systemClock } from '../../../../common/step/index.ts';
 import type { DistributionType } from '../config.ts';
 import type { PortalWriter } from '../writer.ts';
 import { AppIds } from './app-ids.ts';
 import { matchCertificates } from './certificates.ts';
 import { ensureDevices } from './devices.ts';
 import { listsDevices, type Platform } from './distribution.ts';
-import {
-  type EnsuredProfile,
-  ensureProfile,
-  PROFILE_RETRY_DELAY_MS,
-  type ProfileContext,
-  planProfiles,
-} from './profiles.ts';
+import { type EnsuredProfile, ensureProfile, type ProfileContext, planProfiles } from './profiles.ts';
 
 /** How many targets are provisioned at once: enough to hide latency, far from Apple's rate limit. */
 const TARGET_CONCURRENCY = 8;
@@ -38,8 +32,8 @@ export interface EnsureOptions {
   minProfileDaysValid: number;
   logger: Logger;
   now?: Date;
-  profileRetryDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** The Step's clock, for the wait before a profile is started over; default the real clock. */
+  clock?: Clock;
 }
 
 export interface EnsureResult {
@@ -82,8 +76,7 @@ export async function ensureCodesignAssets(options: EnsureOptions): Promise<Ensu
     devices,
     minProfileDaysValid: options.minProfileDaysValid,
     now: options.now ?? new Date(),
-    retryDelayMs: options.profileRetryDelayMs ?? PROFILE_RETRY_DELAY_MS,
-    sleep: options.sleep ?? realSleep,
+    clock: options.clock ?? systemClock(),
   };
   const profiles = await mapConcurrent(jobs, TARGET_CONCURRENCY, (job) => ensureProfile(job, context));
   appIds.assertICloudContainersAssigned();

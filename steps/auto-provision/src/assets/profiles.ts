@@ -6,7 +6,7 @@ import {
   ProfilesChangedError,
   type ProfileType,
 } from '../../../../common/portal/index.ts';
-import type { Logger } from '../../../../common/step/index.ts';
+import type { Clock, Logger } from '../../../../common/step/index.ts';
 import type { DistributionType } from '../config.ts';
 import type { PortalWriter } from '../writer.ts';
 import type { AppIds } from './app-ids.ts';
@@ -76,13 +76,12 @@ export interface ProfileContext {
   devices: readonly Device[];
   minProfileDaysValid: number;
   now: Date;
-  retryDelayMs: number;
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
 }
 
 /** Ensures the job's profile, starting over (after a delay) when the team's profiles change meanwhile. */
 export async function ensureProfile(job: ProfileJob, context: ProfileContext): Promise<EnsuredProfile> {
-  const delay = context.retryDelayMs;
+  const delay = PROFILE_RETRY_DELAY_MS * context.clock.scale;
   for (let attempt = 1; ; attempt++) {
     try {
       return await ensureProfileOnce(job, context);
@@ -91,7 +90,7 @@ export async function ensureProfile(job: ProfileJob, context: ProfileContext): P
       context.logger.warn(
         `${profileName(context.platform, job.type, job.bundleId)}: ${err.message}; trying again in ${Math.round(delay / 1000)} s (attempt ${attempt + 1}/${PROFILE_ATTEMPTS})`,
       );
-      await context.sleep(delay);
+      await context.clock.sleep(delay);
     }
   }
 }
