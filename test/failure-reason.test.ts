@@ -443,7 +443,7 @@ describe('failure reason: the build ends the Step', () => {
       {
         exitCode: 143,
         cause: /^interrupted by SIGTERM/,
-        fix: /rerun the build, or raise the timeout/,
+        fix: /rerun the build/,
       },
     );
   });
@@ -476,6 +476,44 @@ describe('failure reason: an internal bug', () => {
       {
         cause: /^unexpected TypeError: Cannot read properties of undefined \(reading 'path'\)/,
         fix: /this is a bug in the Step: rerun with verbose_log set to yes for the stack trace/,
+      },
+    );
+  });
+
+  it('an error outside every phase (an unhandled stream error) also ends in one red line', async () => {
+    // An 'error' event nobody listens to, as the EPIPE of issue 12 was: thrown from the event loop.
+    const preload = join(root, 'stray-stream-error.mjs');
+    writeFileSync(
+      preload,
+      [
+        "import { PassThrough } from 'node:stream';",
+        '// Once the Step has started the lane, a stream nobody listens to fails.',
+        'const write = process.stdout.write.bind(process.stdout);',
+        'let fired = false;',
+        'process.stdout.write = (chunk, ...rest) => {',
+        "  if (!fired && String(chunk).includes('$ fastlane ios beta')) {",
+        '    fired = true;',
+        "    const err = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });",
+        "    setImmediate(() => new PassThrough().emit('error', err));",
+        '  }',
+        '  return write(chunk, ...rest);',
+        '};',
+      ].join('\n'),
+    );
+    await failureOf(
+      'fastlane-wrapper',
+      {
+        inputs: { ...fastlaneInputs(), ...connected(apiKeyConnection()) },
+        env: {
+          ...FASTLANE,
+          STAND_IN_FASTLANE_SLEEP_MS: '20000',
+          STAND_IN_FASTLANE_SLEEP_ON: 'beta',
+          NODE_OPTIONS: `--import=${preload}`,
+        },
+      },
+      {
+        cause: /^write EPIPE/,
+        fix: /rerun the build/,
       },
     );
   });

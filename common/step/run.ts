@@ -22,13 +22,18 @@ export interface StepContext {
   clock: Clock;
 }
 
-export interface StepDefinition<S extends InputSchema, C, R> {
+/**
+ * A Step's phases. The config is complete when configure returns it; what only installing or
+ * inspecting tools can tell (D) is ensureDependencies' result, handed to run and to the report.
+ */
+export interface StepDefinition<S extends InputSchema, C, R, D = unknown> {
   title: string;
   inputs: S;
   /** Cross-field validation and derived values. */
   configure: (inputs: Inputs<S>, ctx: StepContext) => C | Promise<C>;
-  ensureDependencies?: (config: C, ctx: StepContext) => Promise<void>;
-  run: (config: C, ctx: StepContext) => Promise<R>;
+  ensureDependencies?: (config: C, ctx: StepContext) => Promise<D>;
+  /** `dependencies` is undefined when the Step has no ensureDependencies. */
+  run: (config: C, ctx: StepContext, dependencies: D) => Promise<R>;
   /** Called after run, also when it failed (result undefined), so diagnostics are exported. */
   outputs?: (config: C, result: R | undefined, ctx: StepContext) => Output[];
   /**
@@ -36,13 +41,15 @@ export interface StepDefinition<S extends InputSchema, C, R> {
    * configure failed: config undefined). Written only when BITRISE_HTML_REPORT_DIR is set; a
    * report that cannot be built or written costs a warning, never the build.
    */
-  report?: (outcome: StepOutcome<C, R>, ctx: StepContext) => ReportPage;
+  report?: (outcome: StepOutcome<C, R, D>, ctx: StepContext) => ReportPage;
 }
 
 /** How a run went, for the report. */
-export interface StepOutcome<C, R> {
+export interface StepOutcome<C, R, D = unknown> {
   /** Undefined when the inputs or the configuration failed. */
   config: C | undefined;
+  /** What ensureDependencies returned; undefined when it failed, did not run or does not exist. */
+  dependencies: D | undefined;
   /** Undefined when the work failed or did not start. */
   result: R | undefined;
   /** Undefined on success. */
@@ -61,8 +68,8 @@ export interface RunOptions extends Partial<StepContext> {
  * Runs a Step's phases: config → dependencies → work → outputs. Returns the exit code;
  * nothing below this calls process.exit, except the signal handler after running cleanups.
  */
-export async function runStep<S extends InputSchema, C, R>(
-  step: StepDefinition<S, C, R>,
+export async function runStep<S extends InputSchema, C, R, D>(
+  step: StepDefinition<S, C, R, D>,
   options: RunOptions = {},
 ): Promise<number> {
   const env = options.env ?? process.env;
@@ -79,9 +86,10 @@ export async function runStep<S extends InputSchema, C, R>(
 
   let failure: unknown;
   let config: C | undefined;
+  let dependencies: D | undefined;
   let result: R | undefined;
   const startedAt = new Date();
-  const durations: StepOutcome<C, R>['durations'] = { total: 0 };
+  const durations: StepOutcome<C, R, D>['durations'] = { total: 0 };
   const timed = async <T>(
     phase: 'configure' | 'dependencies' | 'run',
     work: () => Promise<T>,
@@ -98,8 +106,9 @@ export async function runStep<S extends InputSchema, C, R>(
     const configured = config;
     try {
       if (step.ensureDependencies)
-        await timed('dependencies', () => step.ensureDependencies!(configured, ctx));
-      result = await timed('run', () => step.run(configured, ctx));
+        dependencies = await timed('dependencies', () => step.ensureDependencies!(configured, ctx));
+      const ensured = dependencies as D;
+      result = await timed('run', () => step.run(configured, ctx, ensured));
     } catch (err) {
       failure = err;
     }
@@ -120,7 +129,7 @@ export async function runStep<S extends InputSchema, C, R>(
   } finally {
     if (step.report) {
       durations.total = Date.now() - startedAt.getTime();
-      writeReport(step.report, { config, result, failure, startedAt, durations }, ctx);
+      writeReport(step.report, { config, dependencies, result, failure, startedAt, durations }, ctx);
     }
     ctx.cleanups.runAll((err) => logger.warn(`cleanup failed: ${errorMessage(err)}`));
     removeSignalHandlers();
@@ -132,9 +141,9 @@ export async function runStep<S extends InputSchema, C, R>(
   return 1;
 }
 
-function writeReport<C, R>(
-  report: NonNullable<StepDefinition<InputSchema, C, R>['report']>,
-  outcome: StepOutcome<C, R>,
+function writeReport<C, R, D>(
+  report: NonNullable<StepDefinition<InputSchema, C, R, D>['report']>,
+  outcome: StepOutcome<C, R, D>,
   ctx: StepContext,
 ): void {
   const dir = reportDirectory(ctx.env, ctx.cwd);
@@ -146,8 +155,8 @@ function writeReport<C, R>(
   }
 }
 
-async function configure<S extends InputSchema, C, R>(
-  step: StepDefinition<S, C, R>,
+async function configure<S extends InputSchema, C, R, D>(
+  step: StepDefinition<S, C, R, D>,
   ctx: StepContext,
 ): Promise<C> {
   ctx.logger.info(`${step.title}: configuration`);
@@ -169,9 +178,8 @@ async function configure<S extends InputSchema, C, R>(
   return step.configure(parsed.values, ctx);
 }
 
-/** Bitrise sends SIGTERM when the build is aborted or a timeout of the Step or the build ends it. */
-const INTERRUPTED_HINT =
-  'the build was aborted, or the Step hit its timeout or no_output_timeout: rerun the build, or raise the timeout if the Step needs longer';
+/** SIGINT/SIGTERM reach a Step when the build is aborted or its machine shuts it down. */
+const INTERRUPTED_HINT = 'the build was aborted or interrupted: rerun the build';
 
 function installSignalHandlers(ctx: StepContext): () => void {
   let interrupted = false;
@@ -191,10 +199,24 @@ function installSignalHandlers(ctx: StepContext): () => void {
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   };
+  // An error no phase caught (a stream error event, a callback that threw) must still end the
+  // Step the way every failure does: tools ended, temp files removed, one red line, exit 1.
+  const crash = (err: unknown) => {
+    if (interrupted) return;
+    interrupted = true;
+    runningTools.killAll();
+    ctx.cleanups.runAll();
+    ctx.logger.fatal(err);
+    process.exit(1);
+  };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
   };
 }
