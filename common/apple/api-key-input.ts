@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { privateKeyWithHeader } from '../bitrise/connection.ts';
+import { privateKeyPem } from '../formats/pem.ts';
 import type { Clock } from '../step/clock.ts';
 import { errorMessage, StepError } from '../step/errors.ts';
 import { createHttpClient } from '../step/http.ts';
@@ -50,5 +50,5 @@ export async function readApiKeyInput(location: Secret, options: ApiKeyInputOpti
     throw new StepError('private key (api_key_path) is empty', {
       hint: 'point api_key_path at the .p8 file App Store Connect gave you',
     });
-  return new Secret(privateKeyWithHeader(text.trim()));
+  return new Secret(privateKeyPem(text.trim()));
 }

@@ -1,4 +1,5 @@
 import { Cookie } from 'tough-cookie';
+import { privateKeyPem } from '../formats/pem.ts';
 import { StepError } from '../step/errors.ts';
 import { redactor } from '../step/redactor.ts';
 import { Secret } from '../step/secret.ts';
@@ -152,14 +153,6 @@ function parseCookie(raw: unknown, field: string): Cookie {
   });
 }
 
-export const PRIVATE_KEY_HEADER = '-----BEGIN PRIVATE KEY-----';
-
-/** Bare base64 keys are wrapped the way upstream does, so every consumer sees PEM. */
-export function privateKeyWithHeader(key: string): string {
-  if (key.startsWith('-----BEGIN PRIVATE KEY----')) return key;
-  return `${PRIVATE_KEY_HEADER}\n${key}\n-----END PRIVATE KEY-----`;
-}
-
 function parseApiKey(data: Json): ApiKeyConnection {
   // Upstream's validation order: issuer, key id, key.
   for (const field of ['issuer_id', 'key_id', 'private_key']) {
@@ -174,7 +167,8 @@ function parseApiKey(data: Json): ApiKeyConnection {
   return {
     keyId: optionalString(data, 'key_id'),
     issuerId: optionalString(data, 'issuer_id'),
-    privateKey: new Secret(privateKeyWithHeader(optionalString(data, 'private_key'))),
+    // Bare base64 keys are wrapped, so every consumer sees PEM.
+    privateKey: new Secret(privateKeyPem(optionalString(data, 'private_key'))),
     isEnterpriseAccount: enterprise === true,
   };
 }

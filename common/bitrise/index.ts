@@ -13,8 +13,6 @@ export {
   EMPTY_CONNECTION,
   IDMSA_ORIGIN,
   isConnected,
-  PRIVATE_KEY_HEADER,
   parseConnection,
-  privateKeyWithHeader,
 } from './connection.ts';
 export { cleanUdid, dedupeDevices, type TestDevice } from './test-devices.ts';

@@ -9,7 +9,6 @@ export {
   type CertificateType,
   certificateInfoFromDer,
   certificateType,
-  normalizeSerial,
 } from './certificates/certificate-info.ts';
 export {
   type LoadCertificatesOptions,
@@ -17,6 +16,7 @@ export {
   loadCertificates,
 } from './certificates/load.ts';
 export { decodeP12, type P12Identity } from './certificates/p12.ts';
+export { normalizeSerial } from './certificates/serial.ts';
 export {
   type InstallCertificatesOptions,
   installCertificates,

@@ -33,7 +33,7 @@ export {
   PortalApiError,
   ProfilesChangedError,
 } from './errors.ts';
-export { API_AUDIENCE, ENTERPRISE_AUDIENCE, normalizePrivateKeyPem } from './jwt.ts';
+export { API_AUDIENCE, ENTERPRISE_AUDIENCE } from './jwt.ts';
 export type {
   BundleId,
   BundleIdCapability,
@@ -49,7 +49,6 @@ export type {
   ProfileType,
 } from './models.ts';
 export type { CreateBundleIdParams } from './resources/bundle-ids.ts';
-export { normalizeSerial } from './resources/certificates.ts';
 export type { DeviceFilter, RegisterDeviceParams } from './resources/devices.ts';
 export type { CreateProfileParams } from './resources/profiles.ts';
 export type { Team } from './teams.ts';

@@ -1,4 +1,5 @@
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { privateKeyPem } from '../formats/pem.ts';
 import { redactor, type Secret, StepError } from '../step/index.ts';
 
 export const API_AUDIENCE = 'appstoreconnect-v1';
@@ -16,17 +17,10 @@ export interface ApiKeyCredentials {
   isEnterprise?: boolean;
 }
 
-/** Connections may hold the bare base64 body of the .p8 file; go-xcode wraps it the same way. */
-export function normalizePrivateKeyPem(key: string): string {
-  const trimmed = key.trim();
-  if (trimmed.startsWith('-----BEGIN')) return trimmed;
-  return `-----BEGIN PRIVATE KEY-----\n${trimmed}\n-----END PRIVATE KEY-----`;
-}
-
 export function loadPrivateKey(key: Secret): KeyObject {
   let parsed: KeyObject;
   try {
-    parsed = createPrivateKey({ key: normalizePrivateKeyPem(key.reveal()), format: 'pem' });
+    parsed = createPrivateKey({ key: privateKeyPem(key.reveal()), format: 'pem' });
   } catch {
     // The parser's own message may quote key material, so it is not passed on.
     throw new StepError('failed to parse the App Store Connect API private key as a PEM format', {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Forge from 'node-forge';
 import { forge } from '../forge.ts';
+import { normalizeSerial } from './serial.ts';
 
 export type CertificateType = 'development' | 'distribution' | 'unknown';
 
@@ -30,14 +31,6 @@ export function certificateType(commonName: string): CertificateType {
   if (DEVELOPMENT.test(commonName)) return 'development';
   if (DISTRIBUTION.test(commonName)) return 'distribution';
   return 'unknown';
-}
-
-/** Upper-case hex without leading zeros, so serials from any source compare equal. */
-export function normalizeSerial(serial: string): string {
-  return serial
-    .replace(/[\s:]/g, '')
-    .replace(/^0+(?=.)/, '')
-    .toUpperCase();
 }
 
 export function certificateInfoFromDer(der: Buffer): CertificateInfo {

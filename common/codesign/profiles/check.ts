@@ -1,4 +1,4 @@
-import { normalizeSerial } from '../certificates/certificate-info.ts';
+import { normalizeSerial } from '../certificates/serial.ts';
 import type { ProvisioningProfile } from './profile.ts';
 
 /** Each requirement is checked only when it is given. */
@@ -33,8 +33,9 @@ export function checkProfile(profile: ProvisioningProfile, requirements: Profile
   }
   const serials = new Set(profile.developerCertificates.map((c) => c.serial));
   for (const serial of requirements.certificateSerials ?? []) {
-    if (!serials.has(normalizeSerial(serial)))
-      problems.push(`does not include certificate ${normalizeSerial(serial)}`);
+    // An empty serial (a portal certificate without one) matches nothing.
+    const wanted = serial ? normalizeSerial(serial) : '';
+    if (!serials.has(wanted)) problems.push(`does not include certificate ${wanted}`);
   }
   if (!profile.provisionsAllDevices) {
     const devices = new Set(profile.provisionedDevices.map(normalizeUdid));

@@ -1,15 +1,8 @@
+import { normalizeSerial } from '../../codesign/certificates/serial.ts';
 import { StepError } from '../../step/index.ts';
 import { type PortalContext, resourceUrl } from '../context.ts';
 import type { Certificate, CertificateType } from '../models.ts';
 import { listAll, PAGE_LIMIT } from '../paging.ts';
-
-/** Lower-case hex without leading zeros, as go-xcode sends it (`big.Int.Text(16)`). */
-export function normalizeSerial(serial: string | bigint): string {
-  if (typeof serial === 'bigint') return serial.toString(16);
-  const hex = serial.trim().toLowerCase().replace(/^0x/, '').replace(/:/g, '');
-  if (!/^[0-9a-f]+$/.test(hex)) throw new StepError(`certificate serial "${serial}" is not hexadecimal`);
-  return hex.replace(/^0+(?=.)/, '');
-}
 
 /**
  * The portal certificate with this serial (hex string, or a bigint from a parsed certificate),
@@ -21,7 +14,8 @@ export async function findCertificateBySerial(
 ): Promise<Certificate | undefined> {
   const wanted = normalizeSerial(serial);
   const found = await listAll<Certificate>(ctx.executor, ctx.logger, resourceUrl(ctx, 'certificates'), {
-    'filter[serialNumber]': wanted,
+    // Sent in lower case, as go-xcode sends it (`big.Int.Text(16)`).
+    'filter[serialNumber]': wanted.toLowerCase(),
     limit: String(PAGE_LIMIT),
   });
   const matches = found.filter(
