@@ -8,7 +8,6 @@ import {
   resolveCredentials,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
-import type { FastlaneLauncher } from '../../../common/fastlane/index.ts';
 import {
   type Env,
   InputError,
@@ -33,6 +32,7 @@ export type FastlaneSetup =
   | { kind: 'gemfile'; gemfile: string }
   | { kind: 'installed' };
 
+/** Everything the inputs, the artifact and the connection decide; complete when configure returns. */
 export interface Config {
   inputs: Inputs<typeof inputs>;
   artifact: ArtifactInfo;
@@ -46,12 +46,6 @@ export interface Config {
   credentials: Credentials;
   /** The Step's environment for every child, without FASTLANE_PASSWORD (as upstream). */
   env: Env;
-  /** Set by ensureDependencies. */
-  launcher: FastlaneLauncher;
-  /** Where fastlane runs: the Gemfile's directory with bundler, else the source dir. */
-  fastlaneCwd: string;
-  /** Major Xcode version, undefined without xcodebuild. Set by ensureDependencies. */
-  xcodeMajor?: number;
 }
 
 const FASTLANE_VERSION = /^(latest|latest-stable|\d+(\.\d+){1,3}([.-][0-9A-Za-z]+)*)$/;
@@ -172,8 +166,6 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     setup: fastlaneSetup(values, ctx, abs),
     credentials,
     env,
-    launcher: { kind: 'installed' },
-    fastlaneCwd: ctx.cwd,
   };
 }
 

@@ -14,9 +14,19 @@ import type { Config, FastlaneSetup } from './config.ts';
 const FASTLANE_SETUP_HINT =
   "see the gem or bundle output above: check that the Gemfile.lock installs with this stack's Ruby and that rubygems.org is reachable, or set fastlane_version to use another fastlane";
 
+/** What the dependencies phase finds out and makes ready, for the upload and the report. */
+export interface Toolchain {
+  /** Major Xcode version, undefined without xcodebuild: it decides the Transporter variables. */
+  xcodeMajor: number | undefined;
+  /** How deliver is started. */
+  launcher: FastlaneLauncher;
+  /** Where fastlane runs: the Gemfile's directory with bundler, else the source dir. */
+  cwd: string;
+}
+
 /** Xcode's version decides the Transporter variables; then fastlane is made ready and reported. */
-export async function ensureDependencies(config: Config, ctx: StepContext): Promise<void> {
-  config.xcodeMajor = await xcodeMajorVersion(config, ctx);
+export async function ensureDependencies(config: Config, ctx: StepContext): Promise<Toolchain> {
+  const xcodeMajor = await xcodeMajorVersion(config, ctx);
   const started = Date.now();
   ctx.logger.info('Fastlane setup');
   let prepared: Awaited<ReturnType<typeof prepareFastlane>>;
@@ -26,10 +36,9 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
     throw withHint(err, FASTLANE_SETUP_HINT);
   }
   const { launcher, cwd } = prepared;
-  config.launcher = launcher;
-  config.fastlaneCwd = cwd;
   await reportFastlaneVersion(launcher, installContext(config, ctx, cwd));
   ctx.logger.print(`fastlane setup took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { xcodeMajor, launcher, cwd };
 }
 
 function installContext(config: Config, ctx: StepContext, cwd: string): InstallContext {

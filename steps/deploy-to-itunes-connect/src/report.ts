@@ -15,6 +15,7 @@ import {
 } from '../../../common/report/index.ts';
 import type { ReportPage, StepOutcome } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
+import type { Toolchain } from './dependencies.ts';
 import type { Result, UploadedBuild } from './run.ts';
 
 export const REPORT_NAME = 'deploy-to-itunes-connect';
@@ -22,7 +23,7 @@ export const REPORT_NAME = 'deploy-to-itunes-connect';
 const muted = (text: string) => html`<span class="muted">${text}</span>`;
 
 /** The artifact, how it was uploaded and how long that took; the build after the upload when known. */
-export function report(outcome: StepOutcome<Config, Result>): ReportPage {
+export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportPage {
   const { config, result, failure, durations } = outcome;
   const now = new Date();
   const dryRun = config?.inputs.dry_run === true;
@@ -84,15 +85,16 @@ function artifactSection(config: Config): Html {
   );
 }
 
-function uploadMethod(config: Config): Html {
+function uploadMethod(toolchain: Toolchain | undefined): Html {
   const deliver = code('fastlane deliver');
-  if (config.xcodeMajor === undefined) return html`${deliver} (no Xcode on this machine)`;
-  if (config.xcodeMajor >= 14)
-    return html`${deliver}, which uploads with altool (Xcode ${config.xcodeMajor})`;
-  return html`${deliver} with the iTMSTransporter (Xcode ${config.xcodeMajor})`;
+  if (!toolchain) return html`${deliver} ${muted('(fastlane was not set up)')}`;
+  const { xcodeMajor } = toolchain;
+  if (xcodeMajor === undefined) return html`${deliver} (no Xcode on this machine)`;
+  if (xcodeMajor >= 14) return html`${deliver}, which uploads with altool (Xcode ${xcodeMajor})`;
+  return html`${deliver} with the iTMSTransporter (Xcode ${xcodeMajor})`;
 }
 
-function uploadSection(config: Config, outcome: StepOutcome<Config, Result>): Html {
+function uploadSection(config: Config, outcome: StepOutcome<Config, Result, Toolchain>): Html {
   const { inputs } = config;
   const { result, failure, durations } = outcome;
   const app = inputs.app_id
@@ -113,7 +115,7 @@ function uploadSection(config: Config, outcome: StepOutcome<Config, Result>): Ht
   return section(
     'Upload',
     keyValues([
-      ['Method', uploadMethod(config)],
+      ['Method', uploadMethod(outcome.dependencies)],
       ['App on App Store Connect', app],
       team ? ['Team', team] : false,
       ['Platform', inputs.platform],

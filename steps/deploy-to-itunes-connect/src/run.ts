@@ -1,7 +1,12 @@
 import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnvWithAuth, writeApiKeyJson } from '../../../common/apple/index.ts';
-import { type Command, fastlaneCommand, launcherEnv } from '../../../common/fastlane/index.ts';
+import {
+  type Command,
+  type FastlaneLauncher,
+  fastlaneCommand,
+  launcherEnv,
+} from '../../../common/fastlane/index.ts';
 import {
   type Env,
   ExecError,
@@ -10,6 +15,7 @@ import {
   wrapError,
 } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
+import type { Toolchain } from './dependencies.ts';
 
 export interface Result {
   uploaded: boolean;
@@ -32,17 +38,21 @@ export interface UploadedBuild {
 }
 
 /** The Transporter variables by Xcode version (DL PR #126: fastlane uses altool from Xcode 14). */
-export function transporterEnv(config: Config, ctx: StepContext): Record<string, string> {
+export function transporterEnv(
+  config: Config,
+  xcodeMajor: number | undefined,
+  ctx: StepContext,
+): Record<string, string> {
   const params = config.inputs.itms_upload_parameters;
-  if (config.xcodeMajor === undefined) {
+  if (xcodeMajor === undefined) {
     if (params)
       ctx.logger.warn('itms_upload_parameters is not used: the Xcode version is unknown (no xcodebuild)');
     return {};
   }
-  if (config.xcodeMajor >= 14) {
+  if (xcodeMajor >= 14) {
     if (params)
       ctx.logger.warn(
-        `itms_upload_parameters is not used with Xcode ${config.xcodeMajor}: fastlane uploads with altool from Xcode 14 on`,
+        `itms_upload_parameters is not used with Xcode ${xcodeMajor}: fastlane uploads with altool from Xcode 14 on`,
       );
     return {};
   }
@@ -108,27 +118,24 @@ export function deliverArgs(config: Config, auth: string[], file: string): strin
   ];
 }
 
-export async function run(config: Config, ctx: StepContext): Promise<Result> {
+export async function run(config: Config, ctx: StepContext, toolchain: Toolchain): Promise<Result> {
   ctx.logger.info(config.inputs.dry_run ? 'Deploy (dry run)' : 'Deploy');
   const file = copyArtifact(config, ctx);
-  const command: Command = fastlaneCommand(config.launcher, deliverArgs(config, authArgs(config, ctx), file));
+  const { launcher } = toolchain;
+  const command: Command = fastlaneCommand(launcher, deliverArgs(config, authArgs(config, ctx), file));
   const auth = authEnv(config);
-  const transporter = transporterEnv(config, ctx);
+  const transporter = transporterEnv(config, toolchain.xcodeMajor, ctx);
   const env: Env = {
     ...childEnvWithAuth(config.env, auth, ctx.logger),
     ...transporter,
-    ...launcherEnv(config.launcher),
+    ...launcherEnv(launcher),
   };
-  const setKeys = [
-    ...Object.keys(auth),
-    ...Object.keys(transporter),
-    ...Object.keys(launcherEnv(config.launcher)),
-  ];
+  const setKeys = [...Object.keys(auth), ...Object.keys(transporter), ...Object.keys(launcherEnv(launcher))];
   if (setKeys.length > 0) ctx.logger.print(`deliver environment: ${setKeys.join(', ')}`);
 
   if (config.inputs.dry_run) {
     ctx.logger.print(`$ ${formatCommand(command.tool, command.args)}`);
-    ctx.logger.print(`(in ${config.fastlaneCwd})`);
+    ctx.logger.print(`(in ${toolchain.cwd})`);
     ctx.logger.done(
       'Dry run: nothing was uploaded. The command above is what a run with dry_run: "no" starts.',
     );
@@ -137,10 +144,10 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
 
   const started = Date.now();
   try {
-    await ctx.exec(command.tool, command.args, { env, cwd: config.fastlaneCwd });
+    await ctx.exec(command.tool, command.args, { env, cwd: toolchain.cwd });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    throw wrapError('Deploy failed, error', err, { hint: deliverFailureHint(config) });
+    throw wrapError('Deploy failed, error', err, { hint: deliverFailureHint(config, launcher) });
   }
   ctx.logger.done(
     `Success: ${config.artifact.kind === 'ipa' ? 'the IPA' : 'the PKG'} is uploaded to App Store Connect`,
@@ -149,8 +156,8 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
 }
 
 /** deliver's own output above says what App Store Connect refused; an old fastlane is the usual cause. */
-function deliverFailureHint(config: Config): string {
-  if (config.launcher.kind === 'bundler') {
+function deliverFailureHint(config: Config, launcher: FastlaneLauncher): string {
+  if (launcher.kind === 'bundler') {
     return 'see the deliver output above; fastlane may be too old for the current App Store Connect: update it in the Gemfile.lock (`bundle update fastlane`), or set fastlane_version to latest to try the latest prerelease';
   }
   if (config.inputs.fastlane_version !== 'latest') {
