@@ -7,6 +7,13 @@ import { redactor } from '../step/redactor.ts';
  * `HTTP::CookieJar#load`. Ordinary values are written exactly as upstream does (plain scalars);
  * any value YAML would not read back as the same string is double-quoted, so every cookie
  * round-trips through Ruby unchanged.
+ *
+ * Why hand-written rather than the `yaml` package: the text must be what Ruby's Psych turns back
+ * into `HTTP::Cookie` objects, with each item under the local tag `!ruby/object:HTTP::Cookie` and in
+ * upstream's layout (plain scalars, a blank line between cookies). A YAML library quotes and tags by
+ * its own rules, and a YAML 1.2 library judges scalars such as `yes` or `0123` differently from
+ * Psych's YAML 1.1; the few lines here decide each scalar by Psych's rules, and tests load the
+ * result with real Ruby (testkit/ruby).
  */
 export function fastlaneSession(cookies: readonly Cookie[]): string {
   if (cookies.length === 0) return '';

@@ -23,6 +23,10 @@ export function readGemfileLock(dir: string): GemfileLock | undefined {
 /**
  * Finds the fastlane version in the `specs:` blocks (four-space indented `fastlane (x.y.z)`
  * lines; deeper lines are dependency constraints) and the `BUNDLED WITH` version.
+ *
+ * Hand-written: the Step needs these two values, which Bundler's lockfile states in two kinds of
+ * line. A lockfile library (e.g. `@snyk/gemfile`) would build the whole dependency graph to give
+ * them back, and add a dependency for it.
  */
 export function parseGemfileLock(text: string): Omit<GemfileLock, 'path'> {
   const lines = text.split(/\r?\n/);

@@ -1,6 +1,10 @@
 /**
  * Splits a command line into words the way a POSIX shell does for quoting and escapes
  * (no expansion): `ios beta "name:My App"` → ['ios', 'beta', 'name:My App'].
+ *
+ * Hand-written because `shell-quote`, the common library, does more than split: it expands `$VAR`
+ * (to "" when unset) and returns operators and comments (`|`, `&&`, `# …`) as objects, where a
+ * lane's arguments need plain words.
  */
 export function shellSplit(text: string): string[] {
   const words: string[] = [];

@@ -20,6 +20,12 @@
 // The store is YAML (`envs:` list, opts only where not default) at --path, else
 // $ENVMAN_ENVSTORE_PATH, else ./.envstore.yml. Expansion of values stored with is_expand is the
 // CLI's job when it hands the list to later Steps, not envman's.
+//
+// Why hand-written: envman is a Go program with no JavaScript port, and what matters here is its
+// rules (where a value comes from, FIFO-only stdin, the size limits, replace-in-place), which no
+// library knows. The store itself is read and written with the `yaml` package in YAML 1.1, the
+// dialect of envman's gopkg.in/yaml.v2; only the flag parsing is ours, because urfave/cli's rules
+// (`--flag=value`, short aliases, flags after the command) differ from yargs' defaults.
 import { existsSync, fstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

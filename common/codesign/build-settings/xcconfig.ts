@@ -11,6 +11,9 @@ export interface XcconfigOptions {
  * Reads an `.xcconfig` with its `#include`s (relative to the including file) into assignments in
  * the order Xcode applies them. A missing file is a warning, not an error: CocoaPods' xcconfigs,
  * for one, only exist after `pod install`.
+ *
+ * Hand-written because no maintained npm package reads xcconfig files (includes, optional
+ * includes, conditional keys such as `KEY[sdk=iphoneos*]`); the format is line-based and small.
  */
 export function readXcconfig(
   path: string,

@@ -5,9 +5,9 @@
  *
  * Why hand-written: signing must change a few values and leave every other byte as Xcode wrote it,
  * so edits are spliced into the original text at known offsets. The maintained readers return plain
- * values without offsets (`plist`'s `parseOpenStep`) or re-serialise the whole file (the `xcode`
- * package, whose parser and writer also turn a team ID `0123456789` into the number 123456789), so
- * none of them can make such an edit.
+ * values without offsets (`plist`'s `parseOpenStep`) or re-serialise the whole file (`@bacons/xcode`,
+ * and the `xcode` package, whose parser and writer also turn a team ID `0123456789` into the number
+ * 123456789), so none of them can make such an edit.
  */
 
 export interface Span {

@@ -6,6 +6,10 @@ const SIGNED_DATA = '1.2.840.113549.1.7.2';
 /**
  * The signed content of a CMS/PKCS#7 SignedData blob (what a `.mobileprovision` is). The signature
  * is not verified: like upstream we only read what Apple signed; the bytes came from Apple or the user.
+ *
+ * Why not node-forge's own `pkcs7.messageFromAsn1`: it also decodes every certificate in the
+ * envelope and throws on any whose key is not RSA ("OID is not RSA"), although reading the content
+ * needs none of them. So this walks forge's ASN.1 tree to the content and nothing else.
  */
 export function signedDataContent(der: Buffer): Buffer {
   const root = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')), false);
