@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { E2E_ENVMAN_DIR } from '../testkit/envman/index.ts';
 import { REPO_ROOT } from '../testkit/harness.ts';
-import { testWorkflows as listTestWorkflows } from '../tools/lib/e2e.ts';
-import { applyEnvItem, type EnvMap } from '../tools/lib/env-items.ts';
-import { applyEnvStore } from '../tools/lib/envstore.ts';
-import { envItems, isSensitiveOpt } from '../tools/lib/step-yml.ts';
+import { testWorkflows as listTestWorkflows } from '../tools/lib/bitrise-cli/e2e.ts';
+import { applyEnvItem, type EnvMap } from '../tools/lib/bitrise-cli/env-items.ts';
+import { applyEnvStore } from '../tools/lib/bitrise-cli/envstore.ts';
+import { envItems, isSensitiveOpt } from '../tools/lib/step-yml/step-yml.ts';
 
 interface Workflow {
   envs?: unknown[];

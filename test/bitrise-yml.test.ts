@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { validateBitriseYml } from '../tools/lib/bitrise-yml.ts';
 import { REPO_ROOT } from '../tools/lib/repo.ts';
+import { validateBitriseYml } from '../tools/lib/step-yml/bitrise-yml.ts';
 
 const FILES = ['bitrise.yml', 'e2e/bitrise.yml'];
 

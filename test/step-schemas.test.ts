@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type InputSchema, parseInputs } from '../common/step/schema.ts';
 import { REPO_ROOT, stepFolders } from '../tools/lib/repo.ts';
 import { staleGeneratedFiles } from '../tools/lib/step-yml/generate.ts';
-import { envItems, envString, loadStepYml } from '../tools/lib/step-yml.ts';
+import { envItems, envString, loadStepYml } from '../tools/lib/step-yml/step-yml.ts';
 
 /**
  * step.yml is the one source of a Step's inputs: `npm run build` writes the shared input blocks

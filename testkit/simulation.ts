@@ -1,6 +1,6 @@
 /**
  * The one entry point of test support for product code: `steps run --simulate`
- * (tools/lib/simulate.ts) and `npm start` (tools/lib/scenarios.ts) import this file and nothing
+ * (tools/lib/demo/simulate.ts) and `npm start` (tools/lib/demo/scenarios.ts) import this file and nothing
  * else under testkit/, which the import-boundary check (tools/lint/import-boundaries.mjs) enforces.
  *
  * It is also the adapter that knows the simulators' API: the portal simulator starts first; the

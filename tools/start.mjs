@@ -7,5 +7,5 @@ import { buildAll } from './build.mjs';
 
 const built = await buildAll();
 console.log(`built ${built.length} Step bundle(s): ${built.map((b) => b.id).join(', ') || 'none yet'}`);
-const { runScenarios } = await tsImport('./lib/scenarios.ts', import.meta.url);
+const { runScenarios } = await tsImport('./lib/demo/scenarios.ts', import.meta.url);
 process.exitCode = await runScenarios();

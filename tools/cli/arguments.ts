@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { testWorkflows } from '../lib/e2e.ts';
-import { SEMVER } from '../lib/release.ts';
+import { testWorkflows } from '../lib/bitrise-cli/e2e.ts';
+import { SEMVER } from '../lib/release/release.ts';
 import { stepFolders } from '../lib/repo.ts';
-import { UsageError } from '../lib/run-step.ts';
+import { UsageError } from '../lib/usage-error.ts';
 
 /**
  * Checks of a command's arguments that yargs' own validation (strict, choices, demanded

@@ -1,6 +1,6 @@
 import { Parser } from 'yargs/helpers';
 import type { Out } from '../lib/repo.ts';
-import { UsageError } from '../lib/run-step.ts';
+import { UsageError } from '../lib/usage-error.ts';
 
 /** The command line itself is wrong (unknown flag, bad value, missing positional). */
 export class ArgumentsError extends Error {

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../cli/commands/audit.ts';
-import { auditStepYml } from '../lib/audit.ts';
 import { REPO_ROOT, stepFolders } from '../lib/repo.ts';
+import { auditStepYml } from '../lib/step-yml/audit.ts';
 import { collect, FIXTURES, tempDir } from './helpers.ts';
 
 const BROKEN = join(FIXTURES, 'broken', 'step.yml');

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditStepYml } from '../lib/audit.ts';
-import { validateBitriseYml } from '../lib/bitrise-yml.ts';
-import { runE2e, testWorkflows } from '../lib/e2e.ts';
+import { runE2e, testWorkflows } from '../lib/bitrise-cli/e2e.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { auditStepYml } from '../lib/step-yml/audit.ts';
+import { validateBitriseYml } from '../lib/step-yml/bitrise-yml.ts';
 import { collect, fixtureRoot } from './helpers.ts';
 
 describe('validateBitriseYml', () => {

@@ -3,8 +3,8 @@ import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
-import { createStep } from '../lib/new-step.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { createStep } from '../lib/step-yml/new-step.ts';
 import { collect, tempDir } from './helpers.ts';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();

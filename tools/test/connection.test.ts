@@ -8,7 +8,7 @@ import {
 } from '../../testkit/fixtures/connections/index.ts';
 import { startBuildApiSimulator } from '../../testkit/simulators/index.ts';
 import { connectionCommand } from '../cli/commands/connection.ts';
-import { apiKeyParses } from '../lib/connection-report.ts';
+import { apiKeyParses } from '../lib/bitrise-cli/connection-report.ts';
 import { collect } from './helpers.ts';
 
 describe('steps connection', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../cli/commands/run.ts';
-import { parseEnvFile, stringifyDotenv } from '../lib/dotenv.ts';
+import { parseEnvFile, stringifyDotenv } from '../lib/bitrise-cli/dotenv.ts';
 import { collect, tempDir } from './helpers.ts';
 
 /** Values that have each broken an env file reader or writer somewhere. */

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEnvStore, readEnvStore } from '../lib/envstore.ts';
-import { ENVMAN_DIR } from '../lib/run-step.ts';
+import { applyEnvStore, readEnvStore } from '../lib/bitrise-cli/envstore.ts';
+import { ENVMAN_DIR } from '../lib/bitrise-cli/run-step.ts';
 import { tempDir } from './helpers.ts';
 
 const ENVMAN = join(ENVMAN_DIR, 'envman');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEnvItem, type EnvMap } from '../lib/env-items.ts';
-import { goExpand } from '../lib/expand.ts';
+import { applyEnvItem, type EnvMap } from '../lib/bitrise-cli/env-items.ts';
+import { goExpand } from '../lib/bitrise-cli/expand.ts';
 
 const env: Record<string, string> = { HOME: '/home/me', A: 'x', A_B: 'y' };
 const expand = (text: string) => goExpand(text, (name) => env[name] ?? '');

@@ -7,7 +7,7 @@ import { parseInputs } from '../../common/step/schema.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { deriveInputSchema } from '../lib/step-yml/input-schema.ts';
 import { renderInputsModule, stringLiteral } from '../lib/step-yml/render-schema.ts';
-import { envItems } from '../lib/step-yml.ts';
+import { envItems } from '../lib/step-yml/step-yml.ts';
 import { tempDir } from './helpers.ts';
 
 /** The schema derived from the `inputs:` list of a small step.yml. */

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readme } from '../cli/commands/readme.ts';
-import { auditStepYml } from '../lib/audit.ts';
-import { createStep, type NewStepAnswers, planNewStep } from '../lib/new-step.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
-import { outputKeyFor, stepIdFromTitle } from '../lib/slug.ts';
+import { auditStepYml } from '../lib/step-yml/audit.ts';
 import { staleGeneratedFiles } from '../lib/step-yml/generate.ts';
+import { createStep, type NewStepAnswers, planNewStep } from '../lib/step-yml/new-step.ts';
+import { outputKeyFor, stepIdFromTitle } from '../lib/step-yml/slug.ts';
 import { collect, tempDir } from './helpers.ts';
 
 const answers: NewStepAnswers = {

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readme } from '../cli/commands/readme.ts';
-import { configurationSection, inputsTable, outputsTable, updateReadme } from '../lib/readme.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
-import { loadStepYml } from '../lib/step-yml.ts';
+import { configurationSection, inputsTable, outputsTable, updateReadme } from '../lib/step-yml/readme.ts';
+import { loadStepYml } from '../lib/step-yml/step-yml.ts';
 import { collect, FIXTURES, fixtureRoot } from './helpers.ts';
 
 /** The cells of a Markdown table row; `\\|` stays inside its cell. */

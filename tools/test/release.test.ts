@@ -3,9 +3,9 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, wri
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { releaseCommand } from '../cli/commands/release.ts';
-import { createStep } from '../lib/new-step.ts';
-import { releaseStep } from '../lib/release.ts';
+import { releaseStep } from '../lib/release/release.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { createStep } from '../lib/step-yml/new-step.ts';
 import { collect, tempDir } from './helpers.ts';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecordings } from '../../testkit/stand-ins/index.ts';
 import { parseInputFlags, runCommand } from '../cli/commands/run.ts';
-import { parseEnvFile } from '../lib/dotenv.ts';
-import { UsageError } from '../lib/run-step.ts';
+import { parseEnvFile } from '../lib/bitrise-cli/dotenv.ts';
+import { UsageError } from '../lib/usage-error.ts';
 import { collect, fixtureRoot, tempDir } from './helpers.ts';
 
 /** Runs the fixture Step in a temporary repo; returns what it printed and exported. */

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEYCHAIN_PASSWORD, P12_PASSPHRASE } from '../../testkit/fixtures/provisioning.ts';
 import { readRecordings } from '../../testkit/stand-ins/index.ts';
+import { runScenarios, SCENARIOS } from '../lib/demo/scenarios.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
-import { runScenarios, SCENARIOS } from '../lib/scenarios.ts';
 import { collect, fixtureRoot, tempDir } from './helpers.ts';
 
 describe('npm start scenarios', () => {

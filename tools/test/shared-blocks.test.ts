@@ -13,7 +13,7 @@ import {
   loadSharedBlocks,
   sharedBlock,
 } from '../lib/step-yml/shared-blocks.ts';
-import { envItems } from '../lib/step-yml.ts';
+import { envItems } from '../lib/step-yml/step-yml.ts';
 import { tempDir } from './helpers.ts';
 
 const VERBOSE_LOG = `# comment lines at the top are the block file's own

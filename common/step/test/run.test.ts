@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { E2E_ENVMAN_DIR } from '../../../testkit/envman/index.ts';
 import { STAND_INS_DIR } from '../../../testkit/stand-ins/index.ts';
-import { readEnvStore } from '../../../tools/lib/envstore.ts';
+import { readEnvStore } from '../../../tools/lib/bitrise-cli/envstore.ts';
 import { Cleanups } from '../cleanup.ts';
 import { stripAnsi } from '../colors.ts';
 import { StepError } from '../errors.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditStepYml, formatProblem, type Problem } from '../../lib/audit.ts';
 import { consoleOut, type Out, REPO_ROOT, stepFolders } from '../../lib/repo.ts';
+import { auditStepYml, formatProblem, type Problem } from '../../lib/step-yml/audit.ts';
 import { check, checkAuditTargets, strings } from '../arguments.ts';
 import { type CommandContext, commandModule } from '../command.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { connectionReport } from '../../lib/connection-report.ts';
+import { connectionReport } from '../../lib/bitrise-cli/connection-report.ts';
 import { consoleOut, type Out } from '../../lib/repo.ts';
-import { UsageError } from '../../lib/run-step.ts';
+import { UsageError } from '../../lib/usage-error.ts';
 import { type CommandContext, commandModule } from '../command.ts';
 
 export const connectionModule = (context: CommandContext) =>

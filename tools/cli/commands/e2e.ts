@@ -1,4 +1,4 @@
-import { runE2e } from '../../lib/e2e.ts';
+import { runE2e } from '../../lib/bitrise-cli/e2e.ts';
 import { check, checkWorkflows, strings } from '../arguments.ts';
 import { type CommandContext, commandModule } from '../command.ts';
 

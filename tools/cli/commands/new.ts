@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { auditStepYml, formatProblem } from '../../lib/audit.ts';
-import { createStep, type NewStepAnswers } from '../../lib/new-step.ts';
 import { consoleOut, type Out, REPO_ROOT, stepFolders } from '../../lib/repo.ts';
-import { TYPE_TAGS } from '../../lib/rules.ts';
-import { UsageError } from '../../lib/run-step.ts';
-import { stepIdFromTitle } from '../../lib/slug.ts';
-import { loadStepYml } from '../../lib/step-yml.ts';
+import { auditStepYml, formatProblem } from '../../lib/step-yml/audit.ts';
+import { createStep, type NewStepAnswers } from '../../lib/step-yml/new-step.ts';
+import { TYPE_TAGS } from '../../lib/step-yml/rules.ts';
+import { stepIdFromTitle } from '../../lib/step-yml/slug.ts';
+import { loadStepYml } from '../../lib/step-yml/step-yml.ts';
+import { UsageError } from '../../lib/usage-error.ts';
 import { type CommandContext, commandModule } from '../command.ts';
 
 export const newModule = (context: CommandContext) =>

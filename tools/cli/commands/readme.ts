@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { updateReadme } from '../../lib/readme.ts';
 import { consoleOut, type Out, REPO_ROOT, stepFolders } from '../../lib/repo.ts';
-import { loadStepYml } from '../../lib/step-yml.ts';
+import { updateReadme } from '../../lib/step-yml/readme.ts';
+import { loadStepYml } from '../../lib/step-yml/step-yml.ts';
 import { check, checkStepIds, strings } from '../arguments.ts';
 import { type CommandContext, commandModule } from '../command.ts';
 

@@ -1,4 +1,4 @@
-import { releaseStep } from '../../lib/release.ts';
+import { releaseStep } from '../../lib/release/release.ts';
 import { consoleOut, type Out } from '../../lib/repo.ts';
 import { check, checkStepIds, checkVersion } from '../arguments.ts';
 import { type CommandContext, commandModule } from '../command.ts';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SimulatorSeed } from '../../../testkit/simulation.ts';
+import { type RunStepResult, runStepLocally } from '../../lib/bitrise-cli/run-step.ts';
+import { type SimulatorSeed, startSimulation } from '../../lib/demo/simulate.ts';
 import { consoleOut, type Out, REPO_ROOT } from '../../lib/repo.ts';
-import { type RunStepResult, runStepLocally, UsageError } from '../../lib/run-step.ts';
-import { startSimulation } from '../../lib/simulate.ts';
+import { UsageError } from '../../lib/usage-error.ts';
 import { check, checkStepIds, strings } from '../arguments.ts';
 import { type CommandContext, commandModule } from '../command.ts';
 

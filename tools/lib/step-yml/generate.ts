@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT, stepFolders } from '../repo.ts';
-import { envItems, loadStepYml } from '../step-yml.ts';
 import { deriveInputSchema } from './input-schema.ts';
 import { GENERATED_SCHEMA_FILE, renderInputsModule } from './render-schema.ts';
 import {
@@ -10,6 +9,7 @@ import {
   loadSharedBlocks,
   type SharedBlock,
 } from './shared-blocks.ts';
+import { envItems, loadStepYml } from './step-yml.ts';
 
 /**
  * What `npm run build` writes from each step.yml before bundling: the shared input blocks inside

@@ -1,5 +1,5 @@
 import type { InputSpec } from '../../../common/step/schema.ts';
-import { type EnvItem, envString } from '../step-yml.ts';
+import { type EnvItem, envString } from './step-yml.ts';
 
 /**
  * Derives a Step's input schema (common/step/schema.ts) from its step.yml inputs, so step.yml

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { envItems } from '../step-yml.ts';
+import { envItems } from './step-yml.ts';
 
 /**
  * Input blocks several Steps share (step.yml.templates/inputs/<name>.yml) are written into each

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { type EnvItem, envItems } from './step-yml.ts';
+import { type EnvItem, envItems } from '../step-yml/step-yml.ts';
 
 /** Reads `.bitrise.secrets.yml`: an `envs:` list of env items, like the CLI's --inventory. */
 export function readSecrets(path: string): EnvItem[] {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { auditStepYml, formatProblem } from './audit.ts';
+import { REPO_ROOT } from '../repo.ts';
+import { auditStepYml, formatProblem } from '../step-yml/audit.ts';
+import { loadStepYml } from '../step-yml/step-yml.ts';
+import { UsageError } from '../usage-error.ts';
 import { git, gitOk } from './git.ts';
-import { REPO_ROOT } from './repo.ts';
-import { UsageError } from './run-step.ts';
-import { loadStepYml } from './step-yml.ts';
 
 /**
  * Publishes one Step of this monorepo as its own git ref, the way `git subtree split` would:
@@ -45,7 +45,7 @@ export function releaseRefs(id: string, version: string) {
 }
 
 async function buildBundle(id: string, root: string): Promise<string> {
-  const { buildStep } = await import('../build.mjs');
+  const { buildStep } = await import('../../build.mjs');
   const files = await buildStep(id, root);
   const bundle = files.find((f) => f.path.endsWith('index.mjs'));
   if (!bundle) throw new Error(`building ${id} produced no index.mjs`);

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { consoleOut, type Out, REPO_ROOT } from './repo.ts';
-import { onPath } from './simulate.ts';
+import { onPath } from '../on-path.ts';
+import { consoleOut, type Out, REPO_ROOT } from '../repo.ts';
 
 /**
  * Runs every `test_*` workflow of e2e/bitrise.yml with the Bitrise CLI, in file order, the way

@@ -8,11 +8,11 @@ import {
   SIMULATED_TEAM,
   type SimulatorSeed,
   signingIdentity,
-} from '../../testkit/simulation.ts';
-import { runCommand } from '../cli/commands/run.ts';
-import { consoleOut, type Out, REPO_ROOT } from './repo.ts';
-import { envItems, loadStepYml } from './step-yml.ts';
-import { storedZip } from './zip.ts';
+} from '../../../testkit/simulation.ts';
+import { runCommand } from '../../cli/commands/run.ts';
+import { storedZip } from '../release/zip.ts';
+import { consoleOut, type Out, REPO_ROOT } from '../repo.ts';
+import { envItems, loadStepYml } from '../step-yml/step-yml.ts';
 
 /**
  * What `npm start` runs: each Step end to end through `steps run --simulate`, with inputs that
@@ -206,7 +206,7 @@ async function runScenario(
     // A Step whose inputs changed still runs; the dropped inputs are named so the scenario gets updated.
     const dropped = Object.keys(prepared.inputs).filter((key) => !declared.has(key));
     if (dropped.length)
-      out.log(`note: ${scenario.id} has no input ${dropped.join(', ')}; update tools/lib/scenarios.ts`);
+      out.log(`note: ${scenario.id} has no input ${dropped.join(', ')}; update tools/lib/demo/scenarios.ts`);
     const inputs = Object.entries(prepared.inputs)
       .filter(([key]) => declared.has(key))
       .map(([key, value]) => `${key}=${value}`);

@@ -8,9 +8,9 @@ import {
   isExpired,
   selectCredentials,
   timeLeft,
-} from '../../common/apple/index.ts';
-import { type Connection, fetchConnection, IDMSA_ORIGIN } from '../../common/bitrise/index.ts';
-import { errorMessage, Logger, Redactor, Secret } from '../../common/step/index.ts';
+} from '../../../common/apple/index.ts';
+import { type Connection, fetchConnection, IDMSA_ORIGIN } from '../../../common/bitrise/index.ts';
+import { errorMessage, Logger, Redactor, Secret } from '../../../common/step/index.ts';
 
 /**
  * `steps connection`: what Bitrise's "Test the connection" button shows, from the command line.

@@ -1,5 +1,5 @@
+import { type EnvItem, envString, isExpand } from '../step-yml/step-yml.ts';
 import { goExpand } from './expand.ts';
-import { type EnvItem, envString, isExpand } from './step-yml.ts';
 
 export type EnvMap = Map<string, string>;
 

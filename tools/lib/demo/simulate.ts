@@ -1,14 +1,17 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type SimulatorSeed,
   STAND_IN_DEFAULTS,
   STAND_IN_TOOLS,
   STAND_INS_DIR,
   startSimulators,
-} from '../../testkit/simulation.ts';
-import { REPO_ROOT } from './repo.ts';
+} from '../../../testkit/simulation.ts';
+import { onPath } from '../on-path.ts';
+import { REPO_ROOT } from '../repo.ts';
+
+export type { SimulatorSeed };
 
 export interface Simulation {
   /** Set over everything else in the Step's environment. */
@@ -18,20 +21,6 @@ export interface Simulation {
   /** What was simulated, for the run's output. */
   notes: string[];
   stop(): Promise<void>;
-}
-
-export function onPath(tool: string, path = process.env['PATH'] ?? ''): boolean {
-  return path
-    .split(delimiter)
-    .filter(Boolean)
-    .some((dir) => {
-      try {
-        accessSync(join(dir, tool), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
 }
 
 /**

@@ -12,22 +12,21 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
-import { Redactor } from '../../common/step/redactor.ts';
-import { hideUrlCredentials, registerUrlCredentials } from '../../common/step/url-credentials.ts';
+import { Redactor } from '../../../common/step/redactor.ts';
+import { hideUrlCredentials, registerUrlCredentials } from '../../../common/step/url-credentials.ts';
+import { consoleOut, type Out, REPO_ROOT } from '../repo.ts';
+import { type EnvItem, envItems, isSensitiveOpt, loadStepYml } from '../step-yml/step-yml.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseEnvFile, stringifyDotenv } from './dotenv.ts';
 import { applyEnvItem, type EnvMap } from './env-items.ts';
 import { latestByKey, readEnvStore, type StoredEnv } from './envstore.ts';
-import { consoleOut, type Out, REPO_ROOT } from './repo.ts';
 import { readSecrets } from './secrets.ts';
-import { type EnvItem, envItems, isSensitiveOpt, loadStepYml } from './step-yml.ts';
 
 /** The folder holding the product envman (tools/envman/envman), put first on PATH. */
 export const ENVMAN_DIR = join(REPO_ROOT, 'tools', 'envman');
 
 /** Exit code of the Bitrise CLI when a Step hits its `timeout`. */
 export const TIMEOUT_EXIT_CODE = 91;
-
-export class UsageError extends Error {}
 
 export interface RunStepOptions {
   id: string;

@@ -10,13 +10,13 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
+import { REPO_ROOT } from '../repo.ts';
+import { UsageError } from '../usage-error.ts';
+import { generateStep } from './generate.ts';
 import { configurationSection } from './readme.ts';
-import { REPO_ROOT } from './repo.ts';
 import { STEP_ID, TYPE_TAGS } from './rules.ts';
-import { UsageError } from './run-step.ts';
+import { loadSharedBlocks } from './shared-blocks.ts';
 import { outputKeyFor, stepIdFromTitle } from './slug.ts';
-import { generateStep } from './step-yml/generate.ts';
-import { loadSharedBlocks } from './step-yml/shared-blocks.ts';
 import { loadStepYml } from './step-yml.ts';
 
 export interface NewStepAnswers {
@@ -224,7 +224,7 @@ export async function createStep(answers: NewStepAnswers, options: CreateOptions
 }
 
 async function buildOne(id: string, root: string): Promise<void> {
-  const { buildStep } = await import('../build.mjs');
+  const { buildStep } = await import('../../build.mjs');
   const files = await buildStep(id, root);
   for (const file of files) {
     mkdirSync(dirname(file.path), { recursive: true });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { type EnvItem, envItems, envString, isExpand } from '../step-yml/step-yml.ts';
 import { applyEnvItem, type EnvMap } from './env-items.ts';
-import { type EnvItem, envItems, envString, isExpand } from './step-yml.ts';
 
 export interface StoredEnv {
   key: string;
