@@ -22,6 +22,26 @@ const BANNER = [
   'const __dirname = __bitriseDirname(__filename);',
 ].join('\n');
 
+// plist's entry module also loads its XML writer, and with it xmlbuilder (about 80 KB), although
+// the Steps only parse plists. Resolved as side-effect free, xmlbuilder is dropped from a bundle
+// unless something really uses it.
+const SIDE_EFFECT_FREE = /^xmlbuilder$/;
+const sideEffectFree = {
+  name: 'side-effect-free',
+  setup(build) {
+    build.onResolve({ filter: SIDE_EFFECT_FREE }, async (args) => {
+      if (args.pluginData === sideEffectFree) return undefined;
+      const { path, external, namespace, errors, warnings } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: sideEffectFree,
+      });
+      return { path, external, namespace, errors, warnings, sideEffects: false };
+    });
+  },
+};
+
 export function stepIds(root = ROOT) {
   const stepsDir = join(root, 'steps');
   if (!existsSync(stepsDir)) return [];
@@ -54,6 +74,7 @@ export async function buildStep(id, root = ROOT) {
     metafile: true,
     write: false,
     logLevel: 'silent',
+    plugins: [sideEffectFree],
   });
   return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
 }

@@ -1,7 +1,8 @@
 /**
- * node-forge with only the parts signing needs (PKCS#12, PKCS#7, X.509 and their ciphers and
- * digests). The package's index loads everything, TLS and SSH included, which more than doubles a
- * Step's bundle and its start-up time. The submodules register themselves on one shared object.
+ * node-forge with only the parts signing needs (PKCS#12, X.509, ASN.1 and their ciphers and
+ * digests; a profile's CMS envelope is read with ASN.1 alone, see profiles/cms.ts). The package's
+ * index loads everything, TLS and SSH included, which more than doubles a Step's bundle and its
+ * start-up time. The submodules register themselves on one shared object.
  */
 import type Forge from 'node-forge';
 // @ts-expect-error: the submodules have no type declarations; the shared object is typed below.
@@ -15,7 +16,6 @@ import 'node-forge/lib/pbe.js';
 import 'node-forge/lib/pbkdf2.js';
 import 'node-forge/lib/pem.js';
 import 'node-forge/lib/pkcs12.js';
-import 'node-forge/lib/pkcs7.js';
 import 'node-forge/lib/pki.js';
 import 'node-forge/lib/random.js';
 import 'node-forge/lib/rc2.js';
