@@ -17,6 +17,7 @@ import {
 
 export { KEYCHAIN_PASSWORD, P12_PASSPHRASE, signingIdentity } from './fixtures/provisioning.ts';
 export { generateProject } from './fixtures/xcode-project.ts';
+export { zip } from './fixtures/zip.ts';
 export { DEFAULT_TEAM as SIMULATED_TEAM } from './simulators/index.ts';
 export { STAND_IN_DEFAULTS, STAND_IN_TOOLS, STAND_INS_DIR } from './stand-ins/index.ts';
 

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parsePlist } from '../../../common/formats/plist.ts';
+import { zip } from '../../../testkit/fixtures/zip.ts';
 import { ArtifactError, inspectIpa, inspectPkg } from '../src/artifact.ts';
 import { ZipFile } from '../src/zip.ts';
-import { binaryPlist, ipa, pkg, writeFile, xmlPlist, zip } from './support.ts';
+import { binaryPlist, ipa, pkg, writeFile, xmlPlist } from './support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deliver-artifact-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

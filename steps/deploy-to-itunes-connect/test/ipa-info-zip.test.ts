@@ -14,9 +14,9 @@ import { ZipFile } from '../src/zip.ts';
 import { binaryPlist, xmlPlist } from './support.ts';
 
 /**
- * Info-ZIP `zip` as a referee for the hand-written zip reader: IPAs the real tool writes, in each
- * layout it can produce, must yield the Info.plist it was given. `unzip -Z -v` confirms each archive
- * really has the layout its case is named after.
+ * Info-ZIP `zip` as a referee for the IPA zip reader (yauzl, entry names decoded by us): IPAs the
+ * real tool writes, in each layout it can produce, must yield the Info.plist it was given.
+ * `unzip -Z -v` confirms each archive really has the layout its case is named after.
  */
 
 const INFO = {

@@ -1,109 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
+import { type ZipOptions, zip } from '../../../testkit/fixtures/zip.ts';
 
 /**
- * Test-only writers for the artifacts the Step inspects: a zip (stored or deflated entries,
- * optionally ZIP64 records), a binary plist and an XML plist, and a xar header. They are
- * written from the format descriptions, independently of the Step's readers.
+ * Test-only writers for the artifacts the Step inspects: an .ipa (through testkit's zip writer), a
+ * binary plist and an XML plist, and a xar header. They are written from the format descriptions,
+ * independently of the Step's readers.
  */
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-export interface ZipInput {
-  name: string;
-  /** Omit for a directory entry (name ending with `/`). */
-  data?: Buffer | string;
-  deflate?: boolean;
-}
-
-export interface ZipOptions {
-  /** Write ZIP64 end records (and saturate the 32-bit fields), as zips over 4 GB have. */
-  zip64?: boolean;
-  comment?: string;
-}
-
-export function zip(entries: ZipInput[], options: ZipOptions = {}): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const raw = Buffer.from(entry.data ?? '');
-    const method = entry.deflate && raw.length > 0 ? 8 : 0;
-    const stored = method === 8 ? deflateRawSync(raw) : raw;
-    const name = Buffer.from(entry.name, 'utf8');
-    const crc = crc32(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(stored.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, stored);
-
-    const extra = options.zip64 ? Buffer.alloc(28) : Buffer.alloc(0);
-    if (options.zip64) {
-      extra.writeUInt16LE(0x0001, 0);
-      extra.writeUInt16LE(24, 2);
-      extra.writeBigUInt64LE(BigInt(raw.length), 4);
-      extra.writeBigUInt64LE(BigInt(stored.length), 12);
-      extra.writeBigUInt64LE(BigInt(offset), 20);
-    }
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(0x031e, 4);
-    central.writeUInt16LE(options.zip64 ? 45 : 20, 6);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(options.zip64 ? 0xffffffff : stored.length, 20);
-    central.writeUInt32LE(options.zip64 ? 0xffffffff : raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt16LE(extra.length, 30);
-    central.writeUInt32LE(options.zip64 ? 0xffffffff : offset, 42);
-    centrals.push(central, name, extra);
-    offset += local.length + name.length + stored.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const tail: Buffer[] = [];
-  if (options.zip64) {
-    const record = Buffer.alloc(56);
-    record.writeUInt32LE(0x06064b50, 0);
-    record.writeBigUInt64LE(44n, 4);
-    record.writeUInt16LE(45, 12);
-    record.writeUInt16LE(45, 14);
-    record.writeBigUInt64LE(BigInt(entries.length), 24);
-    record.writeBigUInt64LE(BigInt(entries.length), 32);
-    record.writeBigUInt64LE(BigInt(cd.length), 40);
-    record.writeBigUInt64LE(BigInt(offset), 48);
-    const locator = Buffer.alloc(20);
-    locator.writeUInt32LE(0x07064b50, 0);
-    locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
-    locator.writeUInt32LE(1, 16);
-    tail.push(record, locator);
-  }
-  const comment = Buffer.from(options.comment ?? '');
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(options.zip64 ? 0xffff : entries.length, 8);
-  eocd.writeUInt16LE(options.zip64 ? 0xffff : entries.length, 10);
-  eocd.writeUInt32LE(options.zip64 ? 0xffffffff : cd.length, 12);
-  eocd.writeUInt32LE(options.zip64 ? 0xffffffff : offset, 16);
-  eocd.writeUInt16LE(comment.length, 20);
-  return Buffer.concat([...locals, cd, ...tail, eocd, comment]);
-}
 
 type PlistValue = string | number | boolean;
 

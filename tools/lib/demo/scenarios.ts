@@ -8,9 +8,9 @@ import {
   SIMULATED_TEAM,
   type SimulatorSeed,
   signingIdentity,
+  zip,
 } from '../../../testkit/simulation.ts';
 import { runCommand } from '../../cli/commands/run.ts';
-import { storedZip } from '../release/zip.ts';
 import { consoleOut, type Out, REPO_ROOT } from '../repo.ts';
 import { envItems, loadStepYml } from '../step-yml/step-yml.ts';
 
@@ -51,7 +51,7 @@ function demoIpa(path: string): string {
 `;
   writeFileSync(
     path,
-    storedZip([
+    zip([
       { name: 'Payload/' },
       { name: 'Payload/Demo.app/' },
       { name: 'Payload/Demo.app/Info.plist', data: plist },
