@@ -11,6 +11,10 @@ import { parseEnv } from 'node:util';
  * are trimmed; a value in '…', "…" or `…` runs to the next same quote (line breaks included)
  * with no escapes, except that "…" turns the two characters \n into a line break; `$` is never
  * expanded; and every carriage return in the file is dropped.
+ *
+ * Reading is Node's own parser. Writing is ours because no library writes this grammar: Node has no
+ * stringify, and `envfile`'s stringify quotes a value only when it holds a line break and escapes
+ * neither `#` nor surrounding spaces, so such values would not read back as written.
  */
 
 /** Reads an env file with Node's dotenv parser (`util.parseEnv`); the last of repeated keys wins. */
