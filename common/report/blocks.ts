@@ -45,7 +45,9 @@ export function table(spec: TableSpec): Html {
   const head = html`<thead><tr>${spec.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>`;
   const body = spec.rows.map((row) => {
     const [first, ...rest] = row.cells;
-    return html`<tr${row.highlight ? new Html(' class="soon"') : ''}><th scope="row">${first}</th>${rest.map((c) => html`<td>${c}</td>`)}</tr>`;
+    // data-label: the column's name, shown beside the value when narrow screens stack the rows.
+    const cells = rest.map((c, i) => html`<td data-label="${spec.columns[i + 1] ?? ''}">${c}</td>`);
+    return html`<tr${row.highlight ? new Html(' class="soon"') : ''}><th scope="row">${first}</th>${cells}</tr>`;
   });
   return html`<div class="table-wrap" role="region" aria-label="${spec.caption}" tabindex="0"><table><caption>${spec.caption}</caption>${head}<tbody>${body}</tbody></table></div>`;
 }
@@ -63,6 +65,12 @@ export function code(value: string): Html {
   return html`<code>${value}</code>`;
 }
 
+/** A dotted identifier (bundle ID, domain) as code that wraps after its dots, not inside words. */
+export function identifier(value: string): Html {
+  const parts = value.split('.');
+  return html`<code>${parts.map((part, i) => (i < parts.length - 1 ? html`${part}.<wbr>` : part))}</code>`;
+}
+
 /** A short visible label next to a value, so a highlight never relies on colour alone. */
 export function flag(label: string, kind: 'warn' | 'bad' = 'warn'): Html {
   return html`<span class="${kind === 'bad' ? 'flag flag-bad' : 'flag'}">${label}</span>`;
@@ -72,6 +80,11 @@ export function flag(label: string, kind: 'warn' | 'bad' = 'warn'): Html {
 export function formatDate(date: Date): string {
   const iso = date.toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `2026-08-01`, with the time in the tooltip: enough for an expiry months away. */
+function shortDate(date: Date): Html {
+  return html`<time datetime="${date.toISOString()}" title="${formatDate(date)}">${date.toISOString().slice(0, 10)}</time>`;
 }
 
 /** Whole days from now until `expires`; negative once it has passed. */
@@ -87,10 +100,9 @@ export function expiresWithin(expires: Date | undefined, now: Date, days = EXPIR
 export function expiryDate(expires: Date | undefined, now: Date): Html {
   if (!expires) return html`<span class="muted">unknown</span>`;
   const days = daysLeft(expires, now);
-  if (expires.getTime() <= now.getTime())
-    return html`<time datetime="${expires.toISOString()}">${formatDate(expires)}</time> ${flag('expired', 'bad')}`;
+  if (expires.getTime() <= now.getTime()) return html`${shortDate(expires)} ${flag('expired', 'bad')}`;
   const left = `${days} day${days === 1 ? '' : 's'} left`;
-  return html`<time datetime="${expires.toISOString()}">${formatDate(expires)}</time> <span class="muted">(${left})</span>${
+  return html`${shortDate(expires)} <span class="muted">(${left})</span>${
     expiresWithin(expires, now) ? flag('expires within 30 days') : ''
   }`;
 }

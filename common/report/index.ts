@@ -9,6 +9,7 @@ export {
   formatBytes,
   formatDate,
   formatDuration,
+  identifier,
   keyValues,
   list,
   note,

@@ -24,6 +24,9 @@ export interface PageSpec {
   generatedAt: Date;
 }
 
+/** A failure explained in this few lines is shown open; a longer one starts folded. */
+const OPEN_DETAIL_LINES = 15;
+
 // Ours, not values: inserted as they are (escaping would turn their quotes into entities).
 const STYLESHEET = new Html(STYLES);
 const CSP_ATTRIBUTE = new Html(CONTENT_SECURITY_POLICY);
@@ -40,7 +43,7 @@ export function renderPage(spec: PageSpec): string {
   const failure = spec.failure
     ? html`<section class="failure"><h2>Why it failed</h2><p class="reason">${spec.failure.reason}</p>${
         spec.failure.details.length > 0
-          ? html`<details><summary>${spec.failure.details.length} more line${spec.failure.details.length === 1 ? '' : 's'} from the log</summary><pre>${spec.failure.details.join('\n')}</pre></details>`
+          ? html`<details${spec.failure.details.length <= OPEN_DETAIL_LINES ? new Html(' open') : ''}><summary>${spec.failure.details.length} more line${spec.failure.details.length === 1 ? '' : 's'} from the log</summary><pre>${spec.failure.details.join('\n')}</pre></details>`
           : ''
       }</section>`
     : '';

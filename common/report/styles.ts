@@ -22,7 +22,7 @@ body {
   margin: 0; background: var(--bg); color: var(--text);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
 }
-header, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
+header, main, footer { max-width: 80rem; margin: 0 auto; padding: 0 1rem; }
 header { padding-top: 1.25rem; }
 .eyebrow { margin: 0; color: var(--muted); font-size: .8rem; letter-spacing: .04em; text-transform: uppercase; }
 h1 { margin: .1rem 0 .5rem; font-size: 1.6rem; line-height: 1.25; overflow-wrap: anywhere; }
@@ -37,25 +37,23 @@ section { background: var(--card); border: 1px solid var(--border); border-radiu
 section.failure { border-color: var(--bad); }
 .reason { margin: 0 0 .5rem; padding: .6rem .75rem; border-left: 4px solid var(--bad); background: var(--bad-bg); overflow-wrap: anywhere; white-space: pre-wrap; }
 pre { margin: .5rem 0 0; padding: .6rem .75rem; background: var(--code-bg); border-radius: 6px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; background: var(--code-bg); padding: 0 .25rem; border-radius: 4px; overflow-wrap: anywhere; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; background: var(--code-bg); padding: 0 .25rem; border-radius: 4px; overflow-wrap: break-word; }
 summary { cursor: pointer; color: var(--accent); }
-.kv { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .35rem 1rem; margin: 0; }
+.kv { margin: 0; }
+.kv > div { display: grid; grid-template-columns: 11rem 1fr; gap: 1rem; padding: .3rem 0; border-top: 1px solid var(--border); }
+.kv > div:first-child { border-top: 0; }
 .kv dt { color: var(--muted); }
-.kv dd { margin: 0; overflow-wrap: anywhere; }
-@media (max-width: 560px) {
-  .kv { grid-template-columns: 1fr; gap: 0; }
-  .kv dd { margin-bottom: .5rem; }
-}
+.kv dd { margin: 0; min-width: 0; overflow-wrap: break-word; }
 .table-wrap { overflow-x: auto; margin: 0 0 .5rem; border: 1px solid var(--border); border-radius: 8px; }
 .table-wrap:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; min-width: 36rem; }
 caption { text-align: left; padding: .5rem .75rem; color: var(--muted); font-size: .9rem; }
-th, td { text-align: left; vertical-align: top; padding: .45rem .75rem; border-top: 1px solid var(--border); }
+th, td { text-align: left; vertical-align: top; padding: .45rem .75rem; border-top: 1px solid var(--border); overflow-wrap: break-word; }
 thead th { border-top: 0; background: var(--code-bg); font-size: .85rem; white-space: nowrap; }
 tbody th { font-weight: 600; }
 tr.soon { background: var(--warn-bg); }
 tr.soon th { box-shadow: inset 4px 0 0 var(--warn); }
-.flag { display: inline-block; margin-left: .35rem; padding: 0 .4rem; border-radius: 4px; font-size: .8rem; font-weight: 600; color: var(--warn); background: var(--warn-bg); border: 1px solid var(--warn); white-space: nowrap; }
+.flag { display: inline-block; margin-left: .35rem; padding: 0 .4rem; border-radius: 4px; font-size: .8rem; font-weight: 600; color: var(--warn); background: var(--warn-bg); border: 1px solid var(--warn); }
 .flag-bad { color: var(--bad); background: var(--bad-bg); border-color: var(--bad); }
 .expiry { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .75rem; }
 .expiry meter { width: min(22rem, 100%); height: 1.1rem; }
@@ -64,4 +62,17 @@ tr.soon th { box-shadow: inset 4px 0 0 var(--warn); }
 ul { margin: 0; padding-left: 1.2rem; }
 li { overflow-wrap: anywhere; }
 footer { padding-bottom: 2rem; color: var(--muted); font-size: .85rem; }
+/* Narrow screens: key/value pairs and table rows stack; each cell is labelled with its column. */
+@media (max-width: 560px) {
+  section { padding: .8rem; }
+  .kv > div { grid-template-columns: 1fr; gap: 0; }
+  .table-wrap { overflow-x: visible; border: 0; }
+  table { min-width: 0; }
+  table, tbody, tr, th, td, caption { display: block; width: 100%; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  caption { padding: 0 0 .5rem; }
+  tr { border: 1px solid var(--border); border-radius: 8px; margin: 0 0 .6rem; overflow: hidden; }
+  tbody th { border-top: 0; background: var(--code-bg); }
+  td::before { content: attr(data-label); display: block; color: var(--muted); font-size: .8rem; }
+}
 `;

@@ -22,6 +22,7 @@ export {
   shellQuote,
 } from './exec.ts';
 export { createHttpClient, type HttpClientOptions } from './http.ts';
+export { FailureProgress } from './failure-progress.ts';
 export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
 export { type ReadLocationOptions, readLocation } from './read-location.ts';

@@ -5,6 +5,7 @@ import {
   expiryDate,
   formatBytes,
   formatDuration,
+  identifier,
   keyValues,
   section,
   table,
@@ -59,6 +60,20 @@ describe('renderPage', () => {
     expect(doc).toContain('<time datetime="2026-03-01T12:00:00.000Z">2026-03-01 12:00 UTC</time>');
   });
 
+  it('shows a short failure explanation open and folds a long one', () => {
+    const render = (lines: number) =>
+      renderPage({
+        stepId: 's',
+        title: 'T',
+        outcome: 'failed',
+        failure: { reason: 'r', details: Array.from({ length: lines }, (_, i) => `line ${i}`) },
+        sections: [],
+        generatedAt: NOW,
+      });
+    expect(render(15)).toContain('<details open><summary>15 more lines from the log</summary>');
+    expect(render(16)).toContain('<details><summary>16 more lines from the log</summary>');
+  });
+
   it('a success has no failure section', () => {
     const doc = renderPage({ stepId: 's', title: 'T', outcome: 'dry run', sections: [], generatedAt: NOW });
     expect(doc).toContain('<span class="status status-dry-run">Dry run</span>');
@@ -84,6 +99,10 @@ describe('table', () => {
     );
     expect(markup).toContain('<tr><th scope="row">App</th>');
     expect(markup).toContain('<tr class="soon"><th scope="row">Widget &quot;x&quot;</th>');
+  });
+
+  it('labels every data cell with its column, for the stacked layout of narrow screens', () => {
+    expect(table(spec).markup).toContain('<tr><th scope="row">App</th><td data-label="Expires">');
   });
 
   it('scrolls in a focusable, labelled region', () => {
@@ -125,6 +144,12 @@ describe('expiry', () => {
   it('counts whole days', () => {
     expect(daysLeft(inDays(1.99), NOW)).toBe(1);
     expect(daysLeft(inDays(-0.5), NOW)).toBe(-1);
+  });
+});
+
+describe('identifier', () => {
+  it('may wrap after each dot, and escapes each part', () => {
+    expect(identifier('com.example.<app>').markup).toBe('<code>com.<wbr>example.<wbr>&lt;app&gt;</code>');
   });
 });
 

@@ -3,11 +3,13 @@ import { type LoadedCertificate, loadCertificates } from '../../../common/codesi
 import {
   type CookieLike,
   createPortalClient,
+  type Device,
   type PortalClient,
   type PortalCredentials,
 } from '../../../common/portal/index.ts';
 import {
   createHttpClient,
+  FailureProgress,
   type Output,
   type StepContext,
   StepError,
@@ -22,7 +24,22 @@ import { createWriter } from './writer.ts';
 export interface Result {
   assets: Map<DistributionType, DistributionAssets>;
   changes: string[];
+  /** The devices development and ad hoc profiles list; for the report. */
+  devices: readonly Device[];
+  progress: RunProgress;
 }
+
+/** What run has done, for the report: after a failure too, through {@link runProgress}. */
+export interface RunProgress {
+  /** The team the Apple ID session acts for; an API key acts for its own. */
+  team?: { teamId: string; name: string };
+  certificates: readonly LoadedCertificate[];
+  /** What was (or in a dry run would be) changed on the Developer Portal, in order. */
+  changes: readonly string[];
+  registeredDevices: ReadonlyArray<{ udid: string; title: string }>;
+}
+
+export const runProgress = new FailureProgress<RunProgress>();
 
 /** The connection's tough-cookie cookies in the shape the portal client takes. */
 export function portalCredentials(credentials: Credentials, teamId: string): PortalCredentials {
@@ -91,10 +108,18 @@ async function certificates(config: Config, ctx: StepContext): Promise<LoadedCer
 export async function run(config: Config, ctx: StepContext): Promise<Result> {
   const portal = await connectPortal(config, ctx);
   const writer = createWriter(portal, ctx.logger, config.inputs.dry_run);
+  const progress: RunProgress = {
+    team: portal.team,
+    certificates: [],
+    changes: writer.changes,
+    registeredDevices: writer.registeredDevices,
+  };
   let assets: Map<DistributionType, DistributionAssets>;
+  let devices: readonly Device[];
   try {
     const loaded = await certificates(config, ctx);
-    ({ assets } = await ensureCodesignAssets({
+    progress.certificates = loaded;
+    ({ assets, devices } = await ensureCodesignAssets({
       portal,
       writer,
       project: config.project,
@@ -108,11 +133,16 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     await installAssets(assets, config, ctx);
   } catch (err) {
     // Every failure of this phase carries upstream's prefix, the portal's API errors included.
-    throw wrapError('Automatic code signing failed', err, {
+    const failure = wrapError('Automatic code signing failed', err, {
       hint: 'see the lines above for the step that failed; rerun with verbose_log set to yes to see every Developer Portal request',
     });
+    throw runProgress.attach(failure, progress);
   }
-  forceSigning(config, assets, ctx);
+  try {
+    forceSigning(config, assets, ctx);
+  } catch (err) {
+    throw runProgress.attach(err, progress);
+  }
 
   if (config.inputs.dry_run) {
     ctx.logger.info('Dry run plan');
@@ -125,7 +155,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
       `Code signing is set up${writer.changes.length ? ` (${writer.changes.length} Developer Portal change(s))` : ' (no Developer Portal changes)'}`,
     );
   }
-  return { assets, changes: writer.changes };
+  return { assets, changes: writer.changes, devices, progress };
 }
 
 /** §4.2: the export method, the team, and identities and profile UUIDs of the main target. */

@@ -17,6 +17,8 @@ export interface PortalWriter {
   readonly dryRun: boolean;
   /** What was (or would be) changed, one line each, in order. */
   readonly changes: string[];
+  /** The devices registered (or that would be), for the report. */
+  readonly registeredDevices: Array<{ udid: string; title: string }>;
   createBundleId(identifier: string, name: string): Promise<BundleId>;
   enableCapability(bundleId: BundleId, type: CapabilityType, settings?: CapabilitySetting[]): Promise<void>;
   registerDevice(udid: string, title: string): Promise<Device>;
@@ -29,6 +31,7 @@ export const PLANNED_ID_PREFIX = 'planned:';
 
 export function createWriter(portal: PortalClient, logger: Logger, dryRun: boolean): PortalWriter {
   const changes: string[] = [];
+  const registeredDevices: Array<{ udid: string; title: string }> = [];
   const note = (line: string) => {
     changes.push(line);
     logger.print(dryRun ? `[dry run] would ${line}` : `${line[0]!.toUpperCase()}${line.slice(1)}`);
@@ -37,6 +40,7 @@ export function createWriter(portal: PortalClient, logger: Logger, dryRun: boole
     return {
       dryRun,
       changes,
+      registeredDevices,
       async createBundleId(identifier, name) {
         note(`create App ID ${identifier} ("${name}")`);
         return {
@@ -50,6 +54,7 @@ export function createWriter(portal: PortalClient, logger: Logger, dryRun: boole
       },
       async registerDevice(udid, title) {
         note(`register device ${udid} (${title})`);
+        registeredDevices.push({ udid, title });
         return {
           type: 'devices',
           id: `${PLANNED_ID_PREFIX}${udid}`,
@@ -70,6 +75,7 @@ export function createWriter(portal: PortalClient, logger: Logger, dryRun: boole
   return {
     dryRun,
     changes,
+    registeredDevices,
     async createBundleId(identifier, name) {
       const created = await portal.createBundleId({ identifier, name });
       note(`created App ID ${identifier} ("${name}")`);
@@ -79,9 +85,10 @@ export function createWriter(portal: PortalClient, logger: Logger, dryRun: boole
       await portal.enableCapability(bundleId.id, type, settings);
       note(`enabled ${type} on App ID ${bundleId.attributes.identifier}`);
     },
-    async registerDevice(udid) {
+    async registerDevice(udid, title) {
       const device = await portal.registerDevice({ udid, name: 'Bitrise test device', platform: 'IOS' });
       note(`registered device ${udid}`);
+      registeredDevices.push({ udid, title });
       return device;
     },
     async deleteProfile(profile) {

@@ -7,13 +7,14 @@ import {
   formatDuration,
   type Html,
   html,
+  identifier,
   keyValues,
   list,
   note,
   section,
   stepPage,
 } from '../../../common/report/index.ts';
-import type { ReportPage, StepOutcome } from '../../../common/step/index.ts';
+import { ExecError, type ReportPage, type StepOutcome } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 import type { Toolchain } from './dependencies.ts';
 import type { Result, UploadedBuild } from './run.ts';
@@ -21,6 +22,9 @@ import type { Result, UploadedBuild } from './run.ts';
 export const REPORT_NAME = 'deploy-to-itunes-connect';
 
 const muted = (text: string) => html`<span class="muted">${text}</span>`;
+
+/** How much of a failed deliver's output the page repeats: App Store Connect's refusal is at the end. */
+const OUTPUT_LINES = 30;
 
 /** The artifact, how it was uploaded and how long that took; the build after the upload when known. */
 export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportPage {
@@ -46,6 +50,8 @@ export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportP
       uploadSection(config, outcome),
     );
     if (result?.uploaded) sections.push(buildSection(result.build));
+    const output = deliverOutput(failure);
+    if (output) sections.push(output);
   }
   return stepPage(outcome, {
     stepId: REPORT_NAME,
@@ -76,7 +82,7 @@ function artifactSection(config: Config): Html {
     keyValues([
       ['File', code(basename(artifact.path))],
       ['App', code(artifact.app)],
-      ['Bundle ID', code(artifact.bundleId)],
+      ['Bundle ID', identifier(artifact.bundleId)],
       ['Version', artifact.version || muted('not set')],
       ['Build', artifact.build || muted('not set')],
       artifact.platformName !== '' && ['Built for', artifact.platformName],
@@ -147,5 +153,18 @@ function buildSection(build: UploadedBuild | undefined): Html {
       ['Processing state', build.processingState ?? muted('unknown')],
       ['TestFlight', list(build.testFlightActions, 'No TestFlight changes.')],
     ]),
+  );
+}
+
+/** The end of what a failed deliver printed: App Store Connect's answer, as untrusted text. */
+function deliverOutput(failure: unknown): Html | undefined {
+  let cause: unknown = failure;
+  while (cause instanceof Error && !(cause instanceof ExecError)) cause = cause.cause;
+  if (!(cause instanceof ExecError) || !cause.result) return undefined;
+  const lines = `${cause.result.stdout}${cause.result.stderr}`.trimEnd().split('\n');
+  if (lines.length === 1 && lines[0] === '') return undefined;
+  return section(
+    `The last lines ${cause.tool} printed`,
+    html`<pre>${lines.slice(-OUTPUT_LINES).join('\n')}</pre>`,
   );
 }

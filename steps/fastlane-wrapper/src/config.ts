@@ -10,10 +10,6 @@ export interface Config {
   lock: GemfileLock | undefined;
   launcher: FastlaneLauncher;
   credentials: Credentials | undefined;
-  /** `fastlane --version`, as the lane runs it. Set by ensureDependencies, for the report. */
-  fastlaneVersion?: string;
-  /** What a failed lane left in deploy_dir (fastlane env, build logs). Set by run, for the report. */
-  savedLogs?: string[];
 }
 
 export async function configure(values: Inputs<typeof inputs>, ctx: StepContext): Promise<Config> {

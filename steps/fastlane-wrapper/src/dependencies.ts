@@ -10,7 +10,13 @@ import type { Config } from './config.ts';
 const FASTLANE_SETUP_HINT =
   "see the gem or bundle output above: check that the Gemfile.lock installs with this stack's Ruby and that rubygems.org is reachable, or set update_fastlane to no to use the installed fastlane";
 
-export async function ensureDependencies(config: Config, ctx: StepContext): Promise<void> {
+/** What setting fastlane up tells: the version the lane runs with, for the report. */
+export interface Toolchain {
+  /** From `fastlane --version`; undefined when it printed no version line. */
+  fastlaneVersion: string | undefined;
+}
+
+export async function ensureDependencies(config: Config, ctx: StepContext): Promise<Toolchain> {
   const install = {
     exec: ctx.exec,
     env: ctx.env,
@@ -26,5 +32,5 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
   } catch (err) {
     throw withHint(err, FASTLANE_SETUP_HINT);
   }
-  config.fastlaneVersion = await reportFastlaneVersion(config.launcher, install);
+  return { fastlaneVersion: await reportFastlaneVersion(config.launcher, install) };
 }

@@ -12,13 +12,14 @@ import {
 } from '../../../common/report/index.ts';
 import { type ReportPage, type StepOutcome, shellQuote } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
-import type { Result } from './run.ts';
+import type { Toolchain } from './dependencies.ts';
+import { type Result, savedLogs } from './run.ts';
 
 export const REPORT_NAME = 'fastlane-wrapper';
 
 /** The lane, the fastlane that ran it, how long it took and how it ended; the saved logs on failure. */
-export function report(outcome: StepOutcome<Config, Result>): ReportPage {
-  const { config, failure, durations } = outcome;
+export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportPage {
+  const { config, dependencies, failure, durations } = outcome;
   const now = new Date();
   const lane = config ? config.laneArgs.map(shellQuote).join(' ') : undefined;
   const ran = durations.run !== undefined;
@@ -41,14 +42,17 @@ export function report(outcome: StepOutcome<Config, Result>): ReportPage {
         keyValues([
           ['Lane', code(lane ?? '')],
           ['Working directory', code(config.inputs.work_dir)],
-          ['fastlane version', config.fastlaneVersion ?? html`<span class="muted">not reported</span>`],
+          [
+            'fastlane version',
+            dependencies?.fastlaneVersion ?? html`<span class="muted">not reported</span>`,
+          ],
           ['Started with', launcherText(config)],
           ['Duration', ran ? formatDuration(durations.run!) : html`<span class="muted">did not run</span>`],
           ['Result', failure === undefined ? 'succeeded' : ran ? 'failed' : 'not run'],
         ]),
       ),
     );
-    if (failure !== undefined && ran) sections.push(savedLogsSection(config));
+    if (failure !== undefined && ran) sections.push(savedLogsSection(config, savedLogs.of(failure) ?? []));
   }
   return stepPage(outcome, {
     stepId: REPORT_NAME,
@@ -65,8 +69,7 @@ function launcherText(config: Config): Html | string {
   return html`the installed ${code('fastlane')}`;
 }
 
-function savedLogsSection(config: Config): Html {
-  const saved = config.savedLogs ?? [];
+function savedLogsSection(config: Config, saved: readonly string[]): Html {
   if (!config.inputs.deploy_dir)
     return section(
       'Saved logs',

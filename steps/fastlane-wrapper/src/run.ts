@@ -1,12 +1,15 @@
 import { childEnvWithAuth, fastlaneAuthEnv } from '../../../common/apple/index.ts';
 import { fastlaneCommand, launcherEnv } from '../../../common/fastlane/index.ts';
-import { ExecError, type StepContext, wrapError } from '../../../common/step/index.ts';
+import { ExecError, FailureProgress, type StepContext, wrapError } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 import { saveFailureDiagnostics } from './diagnostics.ts';
 
 export interface Result {
   succeeded: true;
 }
+
+/** What a failed lane left in deploy_dir (fastlane env, build logs), for the report. */
+export const savedLogs = new FailureProgress<string[]>();
 
 /** Runs the lane in work_dir, with the credential variables given to the fastlane process only. */
 export async function run(config: Config, ctx: StepContext): Promise<Result> {
@@ -23,10 +26,11 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    config.savedLogs = await saveFailureDiagnostics(config, childEnv, logsDir, ctx);
-    throw wrapError('running Fastlane failed', err, {
+    const saved = await saveFailureDiagnostics(config, childEnv, logsDir, ctx);
+    const failure = wrapError('running Fastlane failed', err, {
       hint: 'see the fastlane output above; fastlane_env.log and the build logs are in the deploy directory',
     });
+    throw savedLogs.attach(failure, saved);
   }
   ctx.logger.done('fastlane finished');
   return { succeeded: true };

@@ -1,12 +1,12 @@
 import type { StepDefinition } from '../../../common/step/index.ts';
 import { type Config, configure } from './config.ts';
-import { ensureDependencies } from './dependencies.ts';
+import { ensureDependencies, type Toolchain } from './dependencies.ts';
 import { inputs } from './inputs.generated.ts';
 import { outputs } from './outputs.ts';
 import { report } from './report.ts';
 import { type Result, run } from './run.ts';
 
-export const fastlaneWrapper: StepDefinition<typeof inputs, Config, Result> = {
+export const fastlaneWrapper: StepDefinition<typeof inputs, Config, Result, Toolchain> = {
   title: 'fastlane with connected Apple account',
   inputs,
   configure,

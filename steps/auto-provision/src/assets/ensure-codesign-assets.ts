@@ -1,6 +1,6 @@
 import type { TestDevice } from '../../../../common/bitrise/test-devices.ts';
 import type { LoadedCertificate, ProjectAnalysis } from '../../../../common/codesign/index.ts';
-import { mapConcurrent, type PortalClient } from '../../../../common/portal/index.ts';
+import { type Device, mapConcurrent, type PortalClient } from '../../../../common/portal/index.ts';
 import { type Clock, type Logger, systemClock } from '../../../../common/step/index.ts';
 import type { DistributionType } from '../config.ts';
 import type { PortalWriter } from '../writer.ts';
@@ -38,6 +38,8 @@ export interface EnsureOptions {
 
 export interface EnsureResult {
   assets: Map<DistributionType, DistributionAssets>;
+  /** The devices that development and ad hoc profiles list, those registered now included. */
+  devices: readonly Device[];
 }
 
 /**
@@ -86,5 +88,5 @@ export async function ensureCodesignAssets(options: EnsureOptions): Promise<Ensu
     assets.set(type, { type, certificate: certificates.local[0]!, profiles: new Map() });
   for (const [index, job] of jobs.entries())
     for (const target of job.targets) assets.get(job.type)!.profiles.set(target.id, profiles[index]!);
-  return { assets };
+  return { assets, devices };
 }
