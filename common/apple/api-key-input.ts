@@ -9,7 +9,7 @@ import type { Env } from '../step/run.ts';
 import { Secret } from '../step/secret.ts';
 
 /** Upstream's default when the file name does not follow `AuthKey_<ID>.p8`. */
-export const DEFAULT_KEY_ID = 'Bitrise';
+const DEFAULT_KEY_ID = 'Bitrise';
 
 export function keyIdFromPath(path: string): string {
   const name = basename(path.split('?')[0]!);

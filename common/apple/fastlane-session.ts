@@ -77,7 +77,7 @@ export function isPlainSafe(text: string): boolean {
   );
 }
 
-export function yamlString(text: string): string {
+function yamlString(text: string): string {
   return isPlainSafe(text) ? text : doubleQuoted(text);
 }
 

@@ -1,5 +1,5 @@
-export { DEFAULT_KEY_ID, keyIdFromPath, readApiKeyInput } from './api-key-input.ts';
-export { type ConnectionSectionOptions, connectionSection, type ReportTeam } from './connection-section.ts';
+export { keyIdFromPath, readApiKeyInput } from './api-key-input.ts';
+export { connectionSection, type ReportTeam } from './connection-section.ts';
 export {
   formatTimeLeft,
   goUtcString,
@@ -14,19 +14,12 @@ export {
   fastlaneSession,
   isPlainSafe,
   SessionCookieError,
-  yamlString,
 } from './fastlane-session.ts';
-export {
-  type ConnectionInputValues,
-  type ResolvedCredentials,
-  type ResolveOptions,
-  resolveCredentials,
-} from './inputs.ts';
-export { type LoadConnectionOptions, loadConnection, noCredentialsError } from './load-connection.ts';
+export { resolveCredentials } from './inputs.ts';
+export { loadConnection, noCredentialsError } from './load-connection.ts';
 export * as messages from './messages.ts';
 export {
   type ApiKeyCredentials,
-  type AppleIdCredentials,
   type AuthInputNames,
   type AuthInputs,
   authInputProblem,
@@ -36,9 +29,6 @@ export {
   type Credentials,
   DEFAULT_INPUT_NAMES,
   type ExpiryPolicy,
-  FASTLANE_SOURCES,
-  type SelectOptions,
   type SourceName,
   selectCredentials,
-  validateAuthInputs,
 } from './select.ts';

@@ -17,7 +17,7 @@ export type ConnectionMode = (typeof CONNECTION_MODES)[number];
 export type SourceName = keyof typeof SOURCE_DESCRIPTIONS;
 
 /** Upstream's source order for the fastlane and deliver Steps (steps-fastlane `parseAuthSources`). */
-export const FASTLANE_SOURCES: Record<ConnectionMode, readonly SourceName[]> = {
+const FASTLANE_SOURCES: Record<ConnectionMode, readonly SourceName[]> = {
   automatic: ['connection_api_key', 'connection_apple_id', 'input_api_key', 'input_apple_id'],
   api_key: ['connection_api_key'],
   apple_id: ['connection_apple_id'],
@@ -161,7 +161,7 @@ export function authInputProblem(
 }
 
 /** The same checks, failing with upstream's "Issue with authentication related inputs" prefix. */
-export function validateAuthInputs(inputs: AuthInputs, names: AuthInputNames, logger: Logger): void {
+function validateAuthInputs(inputs: AuthInputs, names: AuthInputNames, logger: Logger): void {
   const problem = authInputProblem(inputs, names, logger);
   if (problem) throw new StepError(`Issue with authentication related inputs: ${problem.message}`);
 }

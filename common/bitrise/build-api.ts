@@ -10,7 +10,7 @@ import type { Env } from '../step/run.ts';
 import type { Secret } from '../step/secret.ts';
 import { type Connection, parseConnection } from './connection.ts';
 
-export const CONNECTION_PATH = 'apple_developer_portal_data.json';
+const CONNECTION_PATH = 'apple_developer_portal_data.json';
 
 /** A failed fetch. `status` is the final HTTP status, absent for network errors. */
 export class BuildApiError extends StepError {

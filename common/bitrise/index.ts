@@ -1,13 +1,9 @@
 export {
   BuildApiError,
-  CONNECTION_PATH,
   connectionUrl,
-  type FetchConnectionOptions,
   fetchConnection,
 } from './build-api.ts';
 export {
-  type ApiKeyConnection,
-  type AppleIdConnection,
   type Connection,
   ConnectionPayloadError,
   EMPTY_CONNECTION,
@@ -15,4 +11,4 @@ export {
   isConnected,
   parseConnection,
 } from './connection.ts';
-export { cleanUdid, dedupeDevices, type TestDevice } from './test-devices.ts';
+export { dedupeDevices, type TestDevice } from './test-devices.ts';

@@ -9,7 +9,7 @@ export interface TestDevice {
 }
 
 /** Apple UDIDs contain only letters, digits and dashes; anything else is copy-paste noise. */
-export function cleanUdid(udid: string): string {
+function cleanUdid(udid: string): string {
   return udid.replace(/[^a-zA-Z0-9-]/g, '');
 }
 

@@ -6,41 +6,29 @@
 export { BuildSettings } from './build-settings/resolver.ts';
 export {
   type CertificateInfo,
-  type CertificateType,
   certificateInfoFromDer,
   certificateType,
 } from './certificates/certificate-info.ts';
 export {
-  type LoadCertificatesOptions,
   type LoadedCertificate,
   loadCertificates,
 } from './certificates/load.ts';
-export { decodeP12, type P12Identity } from './certificates/p12.ts';
+export { decodeP12 } from './certificates/p12.ts';
 export { normalizeSerial } from './certificates/serial.ts';
-export {
-  type InstallCertificatesOptions,
-  installCertificates,
-  parseKeychainList,
-} from './install/keychain.ts';
+export { installCertificates } from './install/keychain.ts';
 export {
   checkProfile,
-  coversBundleId,
   expiresWithin,
   normalizeUdid,
-  type ProfileCheck,
-  type ProfileRequirements,
 } from './profiles/check.ts';
-export { type InstallProfileOptions, installProfile, PROFILE_DIRS } from './profiles/install.ts';
+export { installProfile, PROFILE_DIRS } from './profiles/install.ts';
 export {
   decodeProfile,
-  type ExportMethod,
   isXcodeManagedName,
   type ProvisioningProfile,
 } from './profiles/profile.ts';
 export {
-  type AnalyzeProjectOptions,
   analyzeProject,
-  type CodeSignStyle,
   type ProjectAnalysis,
   type TargetAnalysis,
 } from './project/analyze.ts';

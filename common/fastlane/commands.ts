@@ -12,10 +12,10 @@ export type FastlaneLauncher =
   | { kind: 'gem-version'; version: string }
   | { kind: 'installed' };
 
-export const SYSTEM_RUBY = '/usr/bin/ruby';
+const SYSTEM_RUBY = '/usr/bin/ruby';
 
 /** The system Ruby's gem dir is root-owned, so installs into it need sudo (upstream's rule). */
-export function isSystemRuby(env: Env): boolean {
+function isSystemRuby(env: Env): boolean {
   return resolveTool('ruby', env['PATH']) === SYSTEM_RUBY;
 }
 

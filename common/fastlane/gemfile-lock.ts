@@ -9,7 +9,7 @@ export interface GemfileLock {
   bundlerVersion?: string;
 }
 
-export const LOCKFILE_NAMES = ['Gemfile.lock', 'gems.locked'] as const;
+const LOCKFILE_NAMES = ['Gemfile.lock', 'gems.locked'] as const;
 
 /** Reads `Gemfile.lock`, else `gems.locked`, from the directory; undefined when neither exists. */
 export function readGemfileLock(dir: string): GemfileLock | undefined {

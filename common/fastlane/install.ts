@@ -73,7 +73,7 @@ export async function installFastlane(
 }
 
 /** rbenv/asdf shims; a failure only costs a warning, the next command will tell. */
-export async function rehashRubyShims(ctx: InstallContext): Promise<void> {
+async function rehashRubyShims(ctx: InstallContext): Promise<void> {
   const command = rehashCommand(ctx.env);
   if (!command) return;
   try {

@@ -1,8 +1,8 @@
 import { type ApiKeyCredentials, TokenSource } from './jwt.ts';
 import type { ApiRequest, Transport, WireRequest } from './transport.ts';
 
-export const API_BASE_URL = 'https://api.appstoreconnect.apple.com/v1/';
-export const ENTERPRISE_API_BASE_URL = 'https://api.enterprise.developer.apple.com/v1/';
+const API_BASE_URL = 'https://api.appstoreconnect.apple.com/v1/';
+const ENTERPRISE_API_BASE_URL = 'https://api.enterprise.developer.apple.com/v1/';
 
 /** App Store Connect API with a team API key: a bearer JWT per request. */
 export class ApiKeyTransport implements Transport {

@@ -2,7 +2,7 @@ import type { CookieJar } from 'tough-cookie';
 import { redactor } from '../step/index.ts';
 import type { ApiRequest, ApiResponse, Transport, WireRequest } from './transport.ts';
 
-export const SERVICES_ACCOUNT_BASE_URL = 'https://developer.apple.com/services-account/v1/';
+const SERVICES_ACCOUNT_BASE_URL = 'https://developer.apple.com/services-account/v1/';
 export const LIST_TEAMS_URL = 'https://developer.apple.com/services-account/QH65B2/account/listTeams.action';
 
 /**

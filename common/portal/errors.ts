@@ -32,14 +32,14 @@ export class PortalApiError extends StepError {
   }
 }
 
-export function renderApiError(method: string, url: string, status: number, errors: ApiErrorEntry[]): string {
+function renderApiError(method: string, url: string, status: number, errors: ApiErrorEntry[]): string {
   const lines = [`${method} ${url}: ${status}`];
   for (const e of errors) lines.push(`- ${e.code}: ${e.title}: ${e.detail}`);
   return lines.join('\n');
 }
 
 /** `401 NOT_AUTHORIZED`: the status and Apple's error codes, for a one-line summary. */
-export function statusWithCodes(status: number, errors: readonly ApiErrorEntry[]): string {
+function statusWithCodes(status: number, errors: readonly ApiErrorEntry[]): string {
   const codes = [...new Set(errors.map((e) => e.code).filter(Boolean))];
   return codes.length > 0 ? `${status} ${codes.join(', ')}` : String(status);
 }
@@ -107,10 +107,6 @@ export function isCursorInvalid(err: unknown): boolean {
 
 export const AGREEMENT_CODE = 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED';
 
-export function isAgreementMissing(err: unknown): boolean {
-  return err instanceof PortalApiError && err.status === 403 && err.hasCode(AGREEMENT_CODE);
-}
-
 /** Registering a device failed with 409: an invalid UDID, a Mac, or a device already on the team. */
 export class DeviceRegistrationError extends StepError {
   constructor(
@@ -133,19 +129,19 @@ export class ProfilesChangedError extends StepError {
   }
 }
 
-export const API_KEY_REJECTED_HINT =
+const API_KEY_REJECTED_HINT =
   'check the key ID and issuer ID of the connected API key, and that the key is not revoked (App Store Connect › Users and Access › Integrations)';
 
-export const AGREEMENT_HINT =
+const AGREEMENT_HINT =
   'a required agreement is missing or has expired: the Account Holder has to accept the new agreement in App Store Connect (Business section)';
 
-export const FORBIDDEN_HINT =
+const FORBIDDEN_HINT =
   "the connected account's role does not allow it: use an API key or Apple ID with the Admin or App Manager role, or ask the Account Holder to grant it";
 
-export const RATE_LIMIT_HINT =
+const RATE_LIMIT_HINT =
   "the account's hourly request limit is used up, often by parallel builds sharing it: rerun the build later";
 
-export const SERVICE_HINT =
+const SERVICE_HINT =
   "Apple's service has a problem: check https://developer.apple.com/system-status/ and rerun the build later";
 
 /** Apple's answer is not shaped the way the API documents it. */
@@ -156,5 +152,5 @@ export const UNEXPECTED_ANSWER_HINT =
 export const NETWORK_HINT =
   "check the build machine's network and proxy settings; if Apple's service is down (https://developer.apple.com/system-status/), rerun the build later";
 
-export const SESSION_EXPIRED_HINT =
+const SESSION_EXPIRED_HINT =
   'the Apple ID session of the Apple Developer connection is no longer valid. Re-authenticate the Apple Developer connection in Bitrise (Account settings > Apple Developer connection) and rerun the build';

@@ -28,12 +28,10 @@ export { mapConcurrent } from './concurrency.ts';
 export type { CookieLike } from './cookies.ts';
 export {
   DeviceRegistrationError,
-  isAgreementMissing,
   isCursorInvalid,
   PortalApiError,
   ProfilesChangedError,
 } from './errors.ts';
-export { API_AUDIENCE, ENTERPRISE_AUDIENCE } from './jwt.ts';
 export type {
   BundleId,
   BundleIdCapability,

@@ -2,8 +2,8 @@ import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { privateKeyPem } from '../formats/pem.ts';
 import { redactor, type Secret, StepError } from '../step/index.ts';
 
-export const API_AUDIENCE = 'appstoreconnect-v1';
-export const ENTERPRISE_AUDIENCE = 'apple-developer-enterprise-v1';
+const API_AUDIENCE = 'appstoreconnect-v1';
+const ENTERPRISE_AUDIENCE = 'apple-developer-enterprise-v1';
 
 // Apple accepts at most 20 minutes; go-xcode uses 18 so clock skew cannot push it over.
 const LIFETIME_SECONDS = 18 * 60;
@@ -17,7 +17,7 @@ export interface ApiKeyCredentials {
   isEnterprise?: boolean;
 }
 
-export function loadPrivateKey(key: Secret): KeyObject {
+function loadPrivateKey(key: Secret): KeyObject {
   let parsed: KeyObject;
   try {
     parsed = createPrivateKey({ key: privateKeyPem(key.reveal()), format: 'pem' });

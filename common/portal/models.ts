@@ -41,7 +41,3 @@ export interface CollectionPage<T> {
   links: PagedDocumentLinks;
   meta?: PagingInformation;
 }
-
-export interface SingleDocument<T> {
-  data: T;
-}

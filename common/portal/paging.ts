@@ -73,7 +73,7 @@ async function sortedBothWays<T extends { id: string }>(
   return [...merged.values()];
 }
 
-export async function getPage<T>(
+async function getPage<T>(
   executor: Executor,
   url: string,
   query: Record<string, string>,

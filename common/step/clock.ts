@@ -15,7 +15,7 @@ export interface Clock {
   readonly scale: number;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The real clock, with waits and timeouts multiplied by `scale`. */
 export function systemClock(scale = 1): Clock {

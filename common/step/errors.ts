@@ -62,18 +62,6 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** The messages of an error and its causes, outermost first, without repeats. */
-export function causeChain(err: unknown): string[] {
-  const chain: string[] = [];
-  let current: unknown = err;
-  for (let depth = 0; current !== undefined && current !== null && depth < MAX_CAUSES; depth++) {
-    const message = errorMessage(current).trim();
-    if (message && !chain.some((seen) => seen.includes(message))) chain.push(message);
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return chain;
-}
-
 /** How a failure is printed: plain detail lines, then one red line. */
 export interface FailureReport {
   /** One line naming the cause and the fix: what the Bitrise CLI shows as the failure reason. */

@@ -54,13 +54,13 @@ export function formatCommand(tool: string, args: readonly string[]): string {
 }
 
 /** How long an ended tool gets to exit after SIGTERM before its process group is sent SIGKILL. */
-export const KILL_GRACE_MS = 5000;
+const KILL_GRACE_MS = 5000;
 
 /**
  * How long to wait, after the tool exited, for its output pipes to close: a background process it
  * started may hold them open. @actions/exec waited 10 s too.
  */
-export const CLOSE_GRACE_MS = 10_000;
+const CLOSE_GRACE_MS = 10_000;
 
 const GROUP_POLL_MS = 50;
 

@@ -1,14 +1,11 @@
 export { Cleanups } from './cleanup.ts';
-export { type Clock, sleep, systemClock } from './clock.ts';
+export { type Clock, systemClock } from './clock.ts';
 export { colors, paint, stripAnsi } from './colors.ts';
 export {
   BUG_HINT,
-  causeChain,
   describeFailure,
   errorMessage,
-  type FailureReport,
   StepError,
-  type StepErrorOptions,
   withHint,
   wrapError,
 } from './errors.ts';
@@ -16,16 +13,14 @@ export {
   createExec,
   type Exec,
   ExecError,
-  type ExecOptions,
-  type ExecResult,
   formatCommand,
   shellQuote,
 } from './exec.ts';
-export { createHttpClient, type HttpClientOptions } from './http.ts';
+export { createHttpClient } from './http.ts';
 export { FailureProgress } from './failure-progress.ts';
-export { FATAL_LIMIT_BYTES, Logger, type LogSink } from './logger.ts';
+export { FATAL_LIMIT_BYTES, Logger } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
-export { type ReadLocationOptions, readLocation } from './read-location.ts';
+export { readLocation } from './read-location.ts';
 export { MASK, Redactor, redactor } from './redactor.ts';
 export { HTML_REPORT_DIR_ENV, type ReportPage, reportDirectory, writeReportPage } from './report-file.ts';
 export {
@@ -37,7 +32,6 @@ export {
 } from './retry.ts';
 export {
   type Env,
-  type RunOptions,
   runStep,
   type StepContext,
   type StepDefinition,
@@ -51,10 +45,9 @@ export {
   type InputSpec,
   type Inputs,
   input,
-  isSensitive,
   parseInputs,
 } from './schema.ts';
-export { revealOrEmpty, Secret } from './secret.ts';
+export { Secret } from './secret.ts';
 export { shellSplit } from './shell-words.ts';
 export {
   EXTRA_CA_ENV,

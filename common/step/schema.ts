@@ -97,7 +97,7 @@ export const input = {
   }),
 };
 
-export function isSensitive(spec: InputSpec): boolean {
+function isSensitive(spec: InputSpec): boolean {
   return (
     spec.kind === 'secret' || ((spec.kind === 'list' || spec.kind === 'location') && spec.sensitive === true)
   );

@@ -34,7 +34,3 @@ export class Secret {
     return this.toString();
   }
 }
-
-export function revealOrEmpty(secret: Secret | undefined): string {
-  return secret ? secret.reveal() : '';
-}

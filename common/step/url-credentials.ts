@@ -40,7 +40,7 @@ function trimUrlMatch(match: string): string {
  * `host`, `3600` or `true` would mask ordinary words in every log line, and signatures, tokens and
  * access keys are far longer. (Passwords in the user info are registered at any length.)
  */
-export const MIN_PARAMETER_SECRET_LENGTH = 8;
+const MIN_PARAMETER_SECRET_LENGTH = 8;
 
 interface UrlParts {
   scheme?: string;
@@ -93,7 +93,7 @@ export function hideUrlCredentials(text: string): string {
 }
 
 /** Every `scheme://` URL in free text; the whole text when it is one URL, whatever it holds. */
-export function urlsIn(text: string): string[] {
+function urlsIn(text: string): string[] {
   if (isUrl(text)) return [text];
   return [...text.matchAll(URL_IN_TEXT)].map((match) => trimUrlMatch(match[0]));
 }

@@ -92,7 +92,7 @@ export async function installCertificates(
 }
 
 /** `security list-keychains` prints one quoted path per line, indented. */
-export function parseKeychainList(output: string): string[] {
+function parseKeychainList(output: string): string[] {
   return output
     .split('\n')
     .map((line) => line.trim().replace(/^"(.*)"$/, '$1'))

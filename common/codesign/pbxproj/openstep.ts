@@ -42,7 +42,7 @@ export interface PDict extends Span {
 
 export type PNode = PString | PArray | PDict;
 
-export class OpenStepSyntaxError extends Error {
+class OpenStepSyntaxError extends Error {
   constructor(message: string, offset: number, text: string) {
     const line = text.slice(0, offset).split('\n').length;
     super(`${message} at line ${line}`);

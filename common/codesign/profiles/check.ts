@@ -57,7 +57,7 @@ export function expiresWithin(profile: ProvisioningProfile, days: number, now: D
   return profile.expirationDate.getTime() <= now.getTime() + days * DAY_MS;
 }
 
-export function coversBundleId(profileBundleId: string, bundleId: string): boolean {
+function coversBundleId(profileBundleId: string, bundleId: string): boolean {
   if (profileBundleId === bundleId) return true;
   return profileBundleId.endsWith('*') && bundleId.startsWith(profileBundleId.slice(0, -1));
 }

@@ -58,7 +58,7 @@ function schemeCandidates(container: string, name: string): string[] {
 }
 
 /** `containerDir` is the folder holding the `.xcodeproj`/`.xcworkspace` that owns the scheme. */
-export function parseScheme(path: string, name: string, containerDir: string): Scheme {
+function parseScheme(path: string, name: string, containerDir: string): Scheme {
   const root = parseXmlDocument(readFileSync(path, 'utf8'), path);
   const all = (element: Element, tag: string): Element[] => Array.from(element.getElementsByTagName(tag));
   const attr = (element: Element, key: string): string => element.getAttribute(key) ?? '';

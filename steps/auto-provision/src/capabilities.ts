@@ -2,7 +2,7 @@ import type { BundleIdCapability, CapabilitySetting, CapabilityType } from '../.
 import { StepError } from '../../../common/step/index.ts';
 
 /** Entitlement key → App ID capability (go-xcode `ServiceTypeByKey`, restricted to the API's capability types). */
-export const CAPABILITY_BY_ENTITLEMENT: Record<string, CapabilityType> = {
+const CAPABILITY_BY_ENTITLEMENT: Record<string, CapabilityType> = {
   'com.apple.security.application-groups': 'APP_GROUPS',
   'com.apple.developer.in-app-payments': 'APPLE_PAY',
   'com.apple.developer.associated-domains': 'ASSOCIATED_DOMAINS',

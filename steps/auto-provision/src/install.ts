@@ -17,9 +17,7 @@ import type { EnsuredProfile } from './assets/profiles.ts';
 import type { Config, DistributionType } from './config.ts';
 
 /** The certificates to import: the signing certificate of each ensured distribution type. */
-export function certificatesToInstall(
-  assets: Map<DistributionType, DistributionAssets>,
-): LoadedCertificate[] {
+function certificatesToInstall(assets: Map<DistributionType, DistributionAssets>): LoadedCertificate[] {
   const unique = new Map<string, LoadedCertificate>();
   for (const asset of assets.values()) unique.set(asset.certificate.info.sha1, asset.certificate);
   return [...unique.values()];
@@ -93,7 +91,7 @@ const SDK_BY_PLATFORM: Record<string, string> = {
  * some, else the requested ones, in the selected configuration; UITest targets get development
  * assets in every configuration.
  */
-export function signingTargets(
+function signingTargets(
   project: ProjectAnalysis,
   assets: Map<DistributionType, DistributionAssets>,
   distribution: DistributionType,

@@ -42,7 +42,7 @@ export interface RunProgress {
 export const runProgress = new FailureProgress<RunProgress>();
 
 /** The connection's tough-cookie cookies in the shape the portal client takes. */
-export function portalCredentials(credentials: Credentials, teamId: string): PortalCredentials {
+function portalCredentials(credentials: Credentials, teamId: string): PortalCredentials {
   if (credentials.kind === 'api_key') {
     return {
       kind: 'api_key',

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import {
   authInputProblem,
   type Credentials,
@@ -22,7 +22,7 @@ import {
 import { ArtifactError, type ArtifactInfo, inspectIpa, inspectPkg, platformOf } from './artifact.ts';
 import type { inputs } from './inputs.generated.ts';
 
-export const INPUT_NAMES = { ...DEFAULT_INPUT_NAMES, appleId: 'itunescon_user' };
+const INPUT_NAMES = { ...DEFAULT_INPUT_NAMES, appleId: 'itunescon_user' };
 
 /** How fastlane is obtained before deliver runs (DL `ensureFastlaneVersionAndCreateCmdSlice`). */
 export type FastlaneSetup =
@@ -251,5 +251,3 @@ function fastlaneSetup(
   }
   return { kind: 'gemfile', gemfile };
 }
-
-export const gemfileDir = (setup: Extract<FastlaneSetup, { kind: 'gemfile' }>) => dirname(setup.gemfile);

@@ -38,7 +38,7 @@ export interface UploadedBuild {
 }
 
 /** The Transporter variables by Xcode version (DL PR #126: fastlane uses altool from Xcode 14). */
-export function transporterEnv(
+function transporterEnv(
   config: Config,
   xcodeMajor: number | undefined,
   ctx: StepContext,
@@ -98,7 +98,7 @@ function copyArtifact(config: Config, ctx: StepContext): string {
 }
 
 /** `deliver <auth> <app> [team] --ipa|--pkg <file> [skips] --force [--submit_for_review] --platform <p> <options>` */
-export function deliverArgs(config: Config, auth: string[], file: string): string[] {
+function deliverArgs(config: Config, auth: string[], file: string): string[] {
   const { inputs } = config;
   return [
     'deliver',

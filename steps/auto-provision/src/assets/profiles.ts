@@ -17,7 +17,7 @@ import { reuseProblems } from './profile-reuse.ts';
 
 /** A profile read while another client changes the team's profiles is started over this often. */
 export const PROFILE_ATTEMPTS = 5;
-export const PROFILE_RETRY_DELAY_MS = 10_000;
+const PROFILE_RETRY_DELAY_MS = 10_000;
 
 export interface EnsuredProfile {
   name: string;
