@@ -16,8 +16,8 @@ export {
   formatCommand,
   shellQuote,
 } from './exec.ts';
-export { createHttpClient } from './http.ts';
 export { FailureProgress } from './failure-progress.ts';
+export { createHttpClient } from './http.ts';
 export { FATAL_LIMIT_BYTES, Logger } from './logger.ts';
 export { exportOutputs, type Output } from './outputs.ts';
 export { readLocation } from './read-location.ts';
