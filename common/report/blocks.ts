@@ -5,14 +5,10 @@ import { type Content, Html, html } from './html.ts';
 const DAY_MS = 86_400_000;
 
 /** Apple ID sessions last 30 days; profiles and certificates are flagged this long before they end. */
-export const EXPIRY_WINDOW_DAYS = 30;
+const EXPIRY_WINDOW_DAYS = 30;
 
 export function section(title: string, ...content: Content[]): Html {
   return html`<section><h2>${title}</h2>${content}</section>`;
-}
-
-export function subheading(title: string): Html {
-  return html`<h3>${title}</h3>`;
 }
 
 /** A definition list of label → value; rows that are `undefined` or `false` are left out. */
@@ -72,7 +68,7 @@ export function identifier(value: string): Html {
 }
 
 /** A short visible label next to a value, so a highlight never relies on colour alone. */
-export function flag(label: string, kind: 'warn' | 'bad' = 'warn'): Html {
+function flag(label: string, kind: 'warn' | 'bad' = 'warn'): Html {
   return html`<span class="${kind === 'bad' ? 'flag flag-bad' : 'flag'}">${label}</span>`;
 }
 

@@ -12,7 +12,7 @@ export class ArgumentsError extends Error {
   }
 }
 
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
 
 /**
  * Prints why `steps` stopped and returns its exit code. A user's mistake is one line (after the

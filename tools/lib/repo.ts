@@ -8,10 +8,6 @@ import { fileURLToPath } from 'node:url';
  */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export function stepDir(id: string, root = REPO_ROOT): string {
-  return join(root, 'steps', id);
-}
-
 /** Every Step folder that has a step.yml, sorted; a Step still without src/ counts too. */
 export function stepFolders(root = REPO_ROOT): string[] {
   const stepsDir = join(root, 'steps');

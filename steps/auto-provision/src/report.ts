@@ -21,7 +21,7 @@ import type { EnsuredProfile } from './assets/profiles.ts';
 import type { Config } from './config.ts';
 import { type Result, type RunProgress, runProgress } from './run.ts';
 
-export const REPORT_NAME = 'auto-provision';
+const REPORT_NAME = 'auto-provision';
 
 /**
  * Apple allows 100 devices of each family (iPhone, iPad, Apple Watch, …) per membership year, and a

@@ -19,7 +19,7 @@ import type { Config } from './config.ts';
 import type { Toolchain } from './dependencies.ts';
 import type { Result, UploadedBuild } from './run.ts';
 
-export const REPORT_NAME = 'deploy-to-itunes-connect';
+const REPORT_NAME = 'deploy-to-itunes-connect';
 
 const muted = (text: string) => html`<span class="muted">${text}</span>`;
 

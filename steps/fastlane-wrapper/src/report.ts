@@ -15,7 +15,7 @@ import type { Config } from './config.ts';
 import type { Toolchain } from './dependencies.ts';
 import { type Result, savedLogs } from './run.ts';
 
-export const REPORT_NAME = 'fastlane-wrapper';
+const REPORT_NAME = 'fastlane-wrapper';
 
 /** The lane, the fastlane that ran it, how long it took and how it ended; the saved logs on failure. */
 export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportPage {

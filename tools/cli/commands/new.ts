@@ -123,7 +123,7 @@ function gitUserName(root: string): string {
  * (https://github.com/<user>/bitrise-step-<id>); otherwise this monorepo's URLs, as the
  * existing Steps declare them.
  */
-export function defaultUrls(root: string, id: string, githubUser?: string) {
+function defaultUrls(root: string, id: string, githubUser?: string) {
   if (githubUser) {
     const repo = `https://github.com/${githubUser}/bitrise-step-${id}`;
     return { website: repo, sourceCodeUrl: repo, supportUrl: `${repo}/issues` };
@@ -171,7 +171,7 @@ async function ask(options: NewCommandOptions, root: string): Promise<NewStepAns
   }
 }
 
-export async function newCommand(options: NewCommandOptions): Promise<number> {
+async function newCommand(options: NewCommandOptions): Promise<number> {
   const root = options.root ?? REPO_ROOT;
   const out = options.out ?? consoleOut;
   const answers = await ask(options, root);

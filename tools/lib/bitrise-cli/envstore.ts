@@ -12,7 +12,7 @@ export interface StoredEnv {
 }
 
 /** The items of an envman store (`envs:` list of `- KEY: value` items with optional opts). */
-export function readEnvStoreItems(path: string): EnvItem[] {
+function readEnvStoreItems(path: string): EnvItem[] {
   if (!existsSync(path)) return [];
   const data = parse(readFileSync(path, 'utf8'), { version: '1.1' }) as { envs?: unknown } | null;
   return envItems(data?.envs);

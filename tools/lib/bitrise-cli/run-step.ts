@@ -26,7 +26,7 @@ import { readSecrets } from './secrets.ts';
 export const ENVMAN_DIR = join(REPO_ROOT, 'tools', 'envman');
 
 /** Exit code of the Bitrise CLI when a Step hits its `timeout`. */
-export const TIMEOUT_EXIT_CODE = 91;
+const TIMEOUT_EXIT_CODE = 91;
 
 export interface RunStepOptions {
   id: string;

@@ -36,7 +36,7 @@ export interface PreparedScenario {
   seed?: SimulatorSeed;
 }
 
-export const DEMO_BUNDLE_ID = 'io.bitrise.steps.demo';
+const DEMO_BUNDLE_ID = 'io.bitrise.steps.demo';
 
 function demoIpa(path: string): string {
   const plist = `<?xml version="1.0" encoding="UTF-8"?>
@@ -62,7 +62,7 @@ function demoIpa(path: string): string {
 }
 
 /** The connected test device the portal simulator knows. */
-export const DEMO_DEVICE_UDID = '00008030-001A2B3C4D5E6F70';
+const DEMO_DEVICE_UDID = '00008030-001A2B3C4D5E6F70';
 
 /**
  * An auto-provision run that can succeed: a generated project (app + one extension) in the

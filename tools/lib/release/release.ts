@@ -40,7 +40,7 @@ export interface Release {
   snippet: string;
 }
 
-export function releaseRefs(id: string, version: string) {
+function releaseRefs(id: string, version: string) {
   return { branch: `release/${id}`, tag: `${id}/${version}` };
 }
 

@@ -10,7 +10,7 @@ import { envItems, loadStepYml } from './step-yml.ts';
  */
 
 /** The newest format_version every Bitrise CLI 2.x accepts (2.0 shipped format "11"). */
-export const MAX_FORMAT_VERSION = 11;
+const MAX_FORMAT_VERSION = 11;
 
 export interface BitriseYmlProblem {
   where: string;

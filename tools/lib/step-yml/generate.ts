@@ -29,7 +29,7 @@ export interface StepGeneration {
   problems: string[];
 }
 
-export function sharedBlocksDir(root: string): string {
+function sharedBlocksDir(root: string): string {
   return join(root, 'step.yml.templates', 'inputs');
 }
 
@@ -72,7 +72,7 @@ export interface GenerateOptions {
   ids?: string[];
 }
 
-export function generateSteps(options: GenerateOptions = {}): StepGeneration[] {
+function generateSteps(options: GenerateOptions = {}): StepGeneration[] {
   const root = options.root ?? REPO_ROOT;
   const blocks = loadSharedBlocks(sharedBlocksDir(root));
   return (options.ids ?? stepFolders(root)).map((id) => generateStep(root, id, blocks));

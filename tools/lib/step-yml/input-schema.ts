@@ -20,7 +20,7 @@ import { type EnvItem, envString } from './step-yml.ts';
  * a oneOf, is_sensitive a secret, anything else a string.
  */
 
-export const META_KEY = 'steps';
+const META_KEY = 'steps';
 
 export interface DerivedInput {
   key: string;

@@ -41,7 +41,7 @@ export interface PlannedStep {
   workflow: string;
 }
 
-export const TEMPLATES_DIR = join(REPO_ROOT, 'step.yml.templates');
+const TEMPLATES_DIR = join(REPO_ROOT, 'step.yml.templates');
 
 /** YAML-safe plain scalar: quoted only when YAML 1.1 would read something else. */
 function yamlScalar(value: string): string {
@@ -77,7 +77,7 @@ function listFiles(dir: string, prefix = ''): string[] {
   });
 }
 
-export function validateAnswers(answers: NewStepAnswers): string[] {
+function validateAnswers(answers: NewStepAnswers): string[] {
   const problems: string[] = [];
   const id = answers.id ?? stepIdFromTitle(answers.title);
   if (!answers.title.trim()) problems.push('title: required');
@@ -157,7 +157,7 @@ export function planNewStep(
  * exports the outputs) and, when the assert-outputs Step exists, checks the exported message in
  * the following Step, byte for byte.
  */
-export function addE2eWorkflow(root: string, plan: PlannedStep, title: string): string {
+function addE2eWorkflow(root: string, plan: PlannedStep, title: string): string {
   const path = join(root, 'e2e', 'bitrise.yml');
   const text = existsSync(path)
     ? readFileSync(path, 'utf8')

@@ -4,7 +4,7 @@ import { envItems, envString } from './step-yml.ts';
  * The Configuration tables of a Step README, generated from step.yml between markers, in the
  * layout of bitrise-steplib/steps-readme-generator (step-contract.md §3.5).
  */
-export const MARKERS = {
+const MARKERS = {
   inputs: { start: '<!-- inputs:start -->', end: '<!-- inputs:end -->' },
   outputs: { start: '<!-- outputs:start -->', end: '<!-- outputs:end -->' },
 } as const;
@@ -32,7 +32,7 @@ function describe(opts: Record<string, unknown>): string {
 }
 
 /** A Markdown table with padded columns, exactly as biome formats it, so lint and --check agree. */
-export function markdownTable(header: string[], rows: string[][]): string {
+function markdownTable(header: string[], rows: string[][]): string {
   const width = (text: string) => [...text].length;
   const widths = header.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]) =>

@@ -55,7 +55,7 @@ function safeToJS(doc: ReturnType<typeof parseDocument>): unknown {
 }
 
 /** Splits one env item (`- key: value` + optional `opts`) like envman's GetKeyValuePairWithType. */
-export function envItem(raw: unknown, index: number): EnvItem {
+function envItem(raw: unknown, index: number): EnvItem {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return {
       key: '',
