@@ -44,6 +44,7 @@ summary { cursor: pointer; color: var(--accent); }
 .kv > div:first-child { border-top: 0; }
 .kv dt { color: var(--muted); }
 .kv dd { margin: 0; min-width: 0; overflow-wrap: break-word; }
+.kv dd > .note:first-child { margin-top: 0; }
 .table-wrap { overflow-x: auto; margin: 0 0 .5rem; border: 1px solid var(--border); border-radius: 8px; }
 .table-wrap:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; min-width: 36rem; }

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEYCHAIN_PASSWORD, P12_PASSPHRASE } from '../../testkit/fixtures/provisioning.ts';
@@ -102,5 +102,15 @@ describe('npm start scenarios', () => {
     );
     expect(security.map((r) => r.argv[0])).toContain('import');
     for (const secret of [P12_PASSPHRASE, KEYCHAIN_PASSWORD]) expect(stepOutput).not.toContain(secret);
+
+    // Each run's report page is where the summary says, in _tmp/reports.
+    for (const [name, status] of [
+      ['auto-provision-dry-run', 'Dry run'],
+      ['auto-provision', 'Succeeded'],
+    ]) {
+      const page = join(root, '_tmp', 'reports', name!, 'auto-provision', 'index.html');
+      expect(text).toContain(`    report page: ${page}\n`);
+      expect(readFileSync(page, 'utf8')).toContain(`<title>iOS Auto Provision · ${status}</title>`);
+    }
   });
 });

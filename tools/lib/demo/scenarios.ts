@@ -21,6 +21,8 @@ import { envItems, loadStepYml } from '../step-yml/step-yml.ts';
 export interface Scenario {
   id: string;
   label: string;
+  /** The folder of its report page under _tmp/reports; default the Step id. */
+  reportName?: string;
   /**
    * Prepares the source dir (BITRISE_SOURCE_DIR) and returns the inputs; `tempDir` is an empty
    * folder outside it for anything else (certificates, HOME). Both are removed after the run.
@@ -114,6 +116,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'deploy-to-itunes-connect',
     label: 'dry run of an IPA upload',
+    reportName: 'deploy-to-itunes-connect-dry-run',
     prepare: (dir) => ({
       inputs: {
         ipa_path: demoIpa(join(dir, 'Demo.ipa')),
@@ -126,6 +129,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'auto-provision',
     label: 'dry run against a generated Xcode project (app + 1 extension)',
+    reportName: 'auto-provision-dry-run',
     prepare: autoProvision(true),
   },
   {
@@ -140,6 +144,8 @@ export interface ScenarioResult {
   status: 'ok' | 'failed' | 'skipped';
   detail: string;
   outputs: Array<{ key: string; shown: string }>;
+  /** The report page the Step wrote, if it wrote one. */
+  report?: string;
 }
 
 export async function runScenarios(
@@ -167,6 +173,7 @@ export async function runScenarios(
     );
     if (r.status !== 'skipped' && r.outputs.length === 0) out.log('    (no outputs)');
     for (const o of r.outputs) out.log(`    ${o.key}=${o.shown}`);
+    if (r.report) out.log(`    report page: ${r.report}`);
   }
   const ran = results.filter((r) => r.status !== 'skipped');
   const failed = ran.filter((r) => r.status === 'failed');
@@ -196,6 +203,10 @@ async function runScenario(
       detail: `steps/${scenario.id} has no bundle yet (src/main.ts missing?)`,
     };
   const declared = new Set(envItems(loadStepYml(join(dir, 'step.yml')).data['inputs']).map((i) => i.key));
+  // BITRISE_HTML_REPORT_DIR as the CLI sets it, but kept in _tmp so a newcomer can open the page.
+  const reportDir = join(root, '_tmp', 'reports', scenario.reportName ?? scenario.id);
+  rmSync(reportDir, { recursive: true, force: true });
+  const reportPage = join(reportDir, scenario.id, 'index.html');
   const runDir = mkdtempSync(join(tmpdir(), `npm-start-${scenario.id}-`));
   const sourceDir = join(runDir, 'src');
   const tempDir = join(runDir, 'tmp');
@@ -217,7 +228,7 @@ async function runScenario(
       sourceDir,
       simulate: true,
       simulatorSeed: prepared.seed,
-      env: prepared.env ? { ...process.env, ...prepared.env } : undefined,
+      env: { ...process.env, ...prepared.env, BITRISE_HTML_REPORT_DIR: reportDir },
       out,
       stepOutput,
     });
@@ -226,6 +237,7 @@ async function runScenario(
       status: result.exitCode === 0 ? 'ok' : 'failed',
       detail: result.exitCode === 0 ? '' : `exit code ${result.exitCode}`,
       outputs: result.outputs.map((o) => ({ key: o.key, shown: o.sensitive ? '*****' : o.value })),
+      report: existsSync(reportPage) ? reportPage : undefined,
     };
   } catch (err) {
     return { ...base, status: 'failed', detail: (err as Error).message };
