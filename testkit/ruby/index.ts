@@ -41,8 +41,8 @@ export interface RubyLoadSuccess {
   /** false when the session was empty, so fastlane would not load it at all. */
   loaded: boolean;
   cookies: RubyCookie[];
-  /** The Cookie header the jar would send to each URL; '' when none. */
-  sent: Record<SentUrl, string>;
+  /** The Cookie header the jar would send to each URL (SENT_URLS and any asked for); '' when none. */
+  sent: Record<SentUrl, string> & Record<string, string>;
 }
 
 export interface RubyLoadFailure {
@@ -87,9 +87,13 @@ export function rubyAvailable(): boolean {
  * order. Rejects only when Ruby itself fails (missing, crashed, bad output), never for a session
  * that does not load: that is a `{ ok: false }` result.
  */
-export function loadSessionsWithRuby(sessions: readonly string[]): Promise<RubyLoadResult[]> {
+export function loadSessionsWithRuby(
+  sessions: readonly string[],
+  options: { urls?: readonly string[] } = {},
+): Promise<RubyLoadResult[]> {
+  const urls = options.urls?.length ? ['--urls', options.urls.join(',')] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(RUBY, [LOAD_SESSION_SCRIPT, '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(RUBY, [LOAD_SESSION_SCRIPT, '--batch', ...urls], { stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -125,8 +129,11 @@ export function loadSessionsWithRuby(sessions: readonly string[]): Promise<RubyL
 }
 
 /** One session; see {@link loadSessionsWithRuby}. */
-export async function loadSessionWithRuby(session: string): Promise<RubyLoadResult> {
-  const [result] = await loadSessionsWithRuby([session]);
+export async function loadSessionWithRuby(
+  session: string,
+  options: { urls?: readonly string[] } = {},
+): Promise<RubyLoadResult> {
+  const [result] = await loadSessionsWithRuby([session], options);
   return result!;
 }
 

@@ -9,6 +9,8 @@
 #                                    else from stdin (raw text)
 #   ruby load_session.rb --batch     stdin is a JSON array of session texts; prints a JSON array of
 #                                    results in the same order (one Ruby process for a whole fuzz run)
+#   --urls URL,URL                   also report the Cookie header for these URLs (any path), e.g. the
+#                                    olympus session check's, to compare with the Steps' own jar
 #
 # Output (stdout, one JSON document):
 #   {"ok":true,"loaded":true,"cookies":[{name,value,domain,for_domain,path,secure,httponly,expires,session}],
@@ -29,6 +31,9 @@ SENT_URLS = %w[
   https://developer.apple.com/
   https://apple.com/
 ].freeze
+
+urls_at = ARGV.index('--urls')
+EXTRA_URLS = urls_at ? ARGV.fetch(urls_at + 1, '').split(',') : []
 
 # JSON.generate raises on invalid UTF-8; a YAML "\xNN" escape can produce such strings. Scrub them
 # so one odd cookie cannot abort a whole batch; the replacement character makes the change visible.
@@ -77,7 +82,7 @@ def load_session(session)
     # false when fastlane would skip loading because the value is empty
     'loaded' => loaded,
     'cookies' => jar.map { |cookie| cookie_json(cookie) },
-    'sent' => SENT_URLS.to_h { |url| [url, utf8(HTTP::Cookie.cookie_value(jar.cookies(URI(url))))] },
+    'sent' => (SENT_URLS + EXTRA_URLS).to_h { |url| [url, utf8(HTTP::Cookie.cookie_value(jar.cookies(URI(url))))] },
   }
 # StandardError is what fastlane's `rescue => ex` sees. SystemStackError (deeply nested YAML) is
 # outside it and would crash fastlane too; catching it keeps a batch going and still reports failure.
