@@ -42,6 +42,41 @@ const sideEffectFree = {
   },
 };
 
+// The Steps parse only XML (Xcode schemes and workspaces) with @xmldom/xmldom; its entity module
+// also carries the whole HTML entity table (about 40 KB), used only for text/html documents.
+// Bundled, it is replaced by the five entities XML predefines, which is all XML parsing looks up.
+const XMLDOM_ENTITIES = /[\\/]@xmldom[\\/]xmldom[\\/]lib[\\/]entities\.js$/;
+const xmlOnlyEntities = {
+  name: 'xml-only-entities',
+  setup(build) {
+    build.onLoad({ filter: XMLDOM_ENTITIES }, () => ({
+      loader: 'js',
+      contents: [
+        "const XML_ENTITIES = Object.freeze({ amp: '&', apos: \"'\", gt: '>', lt: '<', quot: '\"' });",
+        'exports.XML_ENTITIES = XML_ENTITIES;',
+        'exports.HTML_ENTITIES = XML_ENTITIES;',
+        'exports.entityMap = XML_ENTITIES;',
+      ].join('\n'),
+    }));
+  },
+};
+
+// got loads http2-wrapper (about 40 KB) for its `http2` option, which the Steps never set: every
+// request to Apple and Bitrise is HTTP/1.1. Bundled, it is a stub that says so if ever reached.
+const noHttp2 = {
+  name: 'no-http2',
+  setup(build) {
+    build.onResolve({ filter: /^http2-wrapper$/ }, () => ({ path: 'http2-wrapper', namespace: 'no-http2' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
+      loader: 'js',
+      contents: [
+        "const unsupported = () => { throw new Error('HTTP/2 is not bundled: the Steps use HTTP/1.1'); };",
+        'export default { auto: unsupported, get globalAgent() { return unsupported(); } };',
+      ].join('\n'),
+    }));
+  },
+};
+
 export function stepIds(root = ROOT) {
   const stepsDir = join(root, 'steps');
   if (!existsSync(stepsDir)) return [];
@@ -74,7 +109,7 @@ export async function buildStep(id, root = ROOT) {
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [sideEffectFree],
+    plugins: [sideEffectFree, xmlOnlyEntities, noHttp2],
   });
   return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
 }
