@@ -28,7 +28,9 @@ export {
   type ProvisioningProfile,
 } from './profiles/profile.ts';
 export {
+  type AnalyzeProjectOptions,
   analyzeProject,
+  type PlatformVariant,
   type ProjectAnalysis,
   type TargetAnalysis,
 } from './project/analyze.ts';
@@ -39,3 +41,4 @@ export {
   forceManualSigningText,
   type ManualSigningTarget,
 } from './signing/force-manual.ts';
+export type { SigningEdit } from './signing/signing-edit.ts';

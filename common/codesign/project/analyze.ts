@@ -5,8 +5,9 @@ import type { Logger } from '../../step/index.ts';
 import { StepError } from '../../step/index.ts';
 import type { BuildSettings } from '../build-settings/resolver.ts';
 import { type NativeTarget, PbxProject } from '../pbxproj/project.ts';
+import type { SigningEdit } from '../signing/signing-edit.ts';
 import { readEntitlements } from './entitlements.ts';
-import type { Platform } from './platform.ts';
+import { isYes, type Platform } from './platform.ts';
 import { findScheme } from './scheme.ts';
 import { isExecutableKind, type TargetKind, targetKind } from './target-kind.ts';
 import { targetSettings } from './target-settings.ts';
@@ -22,9 +23,35 @@ export interface AnalyzeProjectOptions {
   /** Environment variables visible to build-setting expansion, as for xcodebuild. */
   env?: Record<string, string | undefined>;
   logger?: Logger;
+  /**
+   * Read every target as it will build after forcing manual signing with these values: bundle
+   * IDs, entitlements and platforms can depend on DEVELOPMENT_TEAM or CODE_SIGN_STYLE. Without
+   * it the project is read as it is.
+   */
+  signing?: SigningEdit;
+  /**
+   * The team is not known yet (it is the signing certificate's): a bundle ID that is invalid only
+   * because DEVELOPMENT_TEAM is empty is kept and marked `awaitsTeam` instead of failing.
+   */
+  teamUnknown?: boolean;
 }
 
 export type CodeSignStyle = 'Automatic' | 'Manual';
+
+/** One platform a target is built and signed for, read with that platform's SDK conditions. */
+export interface PlatformVariant {
+  platform: Platform;
+  /** The device SDK its archive builds with (`iphoneos`, `macosx`…), as `[sdk=…]` conditions name it. */
+  sdk: string;
+  bundleId: string;
+  /** The CODE_SIGN_ENTITLEMENTS plist, container IDs expanded; empty without one. */
+  entitlements: Record<string, unknown>;
+  entitlementsPath?: string;
+  /** TARGETED_DEVICE_FAMILY: 1 iPhone, 2 iPad, 3 Apple TV, 4 Watch, 6 Mac, 7 Vision Pro. */
+  deviceFamilies: number[];
+  /** The bundle ID uses DEVELOPMENT_TEAM, which is empty until the team is known (`teamUnknown`). */
+  awaitsTeam?: boolean;
+}
 
 export interface TargetAnalysis {
   id: string;
@@ -41,6 +68,8 @@ export interface TargetAnalysis {
   entitlements: Record<string, unknown>;
   entitlementsPath?: string;
   platform: Platform;
+  /** Every platform the target builds for, the primary one (the fields above) first. */
+  variants: PlatformVariant[];
   teamId?: string;
   codeSignStyle: CodeSignStyle;
   codeSignIdentity?: string;
@@ -69,9 +98,9 @@ export interface ProjectAnalysis {
   teamId?: string;
   /** Whether the main target uses Xcode-managed (automatic) signing. */
   xcodeManagedSigning: boolean;
+  /** The warnings the analysis gave (also sent to the logger), e.g. a missing xcconfig. */
+  warnings: string[];
 }
-
-const SUPPORTED_PLATFORMS: Platform[] = ['iOS', 'tvOS', 'macOS', 'watchOS', 'visionOS'];
 
 /**
  * Reads what code signing needs from an Xcode project without Xcode: the scheme's archive target,
@@ -116,15 +145,17 @@ export function analyzeProject(options: AnalyzeProjectOptions): ProjectAnalysis 
     }
   }
 
-  const warn = (message: string) => options.logger?.warn(message);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (warnings.includes(message)) return;
+    warnings.push(message);
+    options.logger?.warn(message);
+  };
   const analyzed = [
     ...signed.map((t) => analyzeTarget(project, t, configuration, false, options, warn)),
     ...uiTests.map((t) => analyzeTarget(project, t, configuration, true, options, warn)),
   ];
   const mainTarget = analyzed[0]!;
-  if (!SUPPORTED_PLATFORMS.includes(mainTarget.platform)) {
-    throw new StepError(`unsupported platform of target (${mainTarget.name})`);
-  }
   return {
     projectPath: project.path,
     pbxprojPath: project.pbxprojPath,
@@ -138,6 +169,7 @@ export function analyzeProject(options: AnalyzeProjectOptions): ProjectAnalysis 
     targets: analyzed,
     teamId: mainTarget.teamId,
     xcodeManagedSigning: mainTarget.codeSignStyle === 'Automatic',
+    warnings,
   };
 }
 
@@ -185,18 +217,44 @@ function analyzeTarget(
     configs.find((c) => c.name === project.defaultConfigurationName(target.buildConfigurationList)) ??
     configs[0];
   if (!config) throw new StepError(`target (${target.name}) has no build configurations`);
-  const { settings, platform } = targetSettings(project, target, config, { env: options.env, warn });
+  const { settings, platform, platforms } = targetSettings(project, target, config, {
+    env: options.env,
+    warn,
+    signing: options.signing,
+  });
   if (!platform)
     throw new StepError(`failed to determine the platform of target (${target.name}) from SDKROOT`);
 
-  const bundleId = bundleIdOf(project, target, settings);
-  const entitlementsFile = settings.get('CODE_SIGN_ENTITLEMENTS');
-  const entitlementsPath = entitlementsFile ? resolve(project.projectDir, entitlementsFile) : undefined;
-  const entitlements = entitlementsPath
-    ? readEntitlements(entitlementsPath, bundleId, settings, target.name, warn)
-    : {};
+  const variants = platforms.map(({ info, settings: variantSettings }): PlatformVariant => {
+    let { bundleId, awaitsTeam } = bundleIdOf(project, target, variantSettings, options.teamUnknown);
+    // Xcode's "derive Mac Catalyst bundle ID": the Mac build gets its own App ID.
+    if (
+      info.platform === 'Mac Catalyst' &&
+      isYes(variantSettings.get('DERIVE_MACCATALYST_PRODUCT_BUNDLE_IDENTIFIER'))
+    )
+      bundleId = `maccatalyst.${bundleId}`;
+    const entitlementsFile = variantSettings.get('CODE_SIGN_ENTITLEMENTS');
+    const entitlementsPath = entitlementsFile ? resolve(project.projectDir, entitlementsFile) : undefined;
+    const entitlements = entitlementsPath
+      ? readEntitlements(entitlementsPath, bundleId, variantSettings, target.name, warn)
+      : {};
+    return {
+      platform: info.platform,
+      sdk: info.deviceSdk,
+      bundleId,
+      entitlements,
+      entitlementsPath,
+      deviceFamilies: deviceFamilies(variantSettings.get('TARGETED_DEVICE_FAMILY')),
+      ...(awaitsTeam ? { awaitsTeam } : {}),
+    };
+  });
+  const { bundleId, entitlements, entitlementsPath } = variants[0]!;
   const attributes = project.targetAttributes(target.id);
-  const style = settings.get('CODE_SIGN_STYLE') || attributes['ProvisioningStyle'];
+  // Team, style and identity as the project has them now, before any signing edit.
+  const current = options.signing
+    ? targetSettings(project, target, config, { env: options.env }).settings
+    : settings;
+  const style = current.get('CODE_SIGN_STYLE') || attributes['ProvisioningStyle'];
   return {
     id: target.id,
     name: target.name,
@@ -209,17 +267,32 @@ function analyzeTarget(
     entitlements,
     entitlementsPath,
     platform,
-    teamId: settings.get('DEVELOPMENT_TEAM') || attributes['DevelopmentTeam'] || undefined,
+    variants,
+    teamId: current.get('DEVELOPMENT_TEAM') || attributes['DevelopmentTeam'] || undefined,
     // Unset counts as manual, as upstream decides.
     codeSignStyle: style === 'Automatic' ? 'Automatic' : 'Manual',
-    codeSignIdentity: settings.get('CODE_SIGN_IDENTITY') || undefined,
+    codeSignIdentity: current.get('CODE_SIGN_IDENTITY') || undefined,
     dependencyIds: [...new Set([...target.dependencyIds, ...target.embeddedIds])],
     buildSettings: settings,
   };
 }
 
+/** `1,2` or `1 2`: the device families a target runs on. */
+function deviceFamilies(value: string | undefined): number[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+}
+
 /** PRODUCT_BUNDLE_IDENTIFIER, else the Info.plist's CFBundleIdentifier, variables expanded. */
-function bundleIdOf(project: PbxProject, target: NativeTarget, settings: BuildSettings): string {
+function bundleIdOf(
+  project: PbxProject,
+  target: NativeTarget,
+  settings: BuildSettings,
+  teamUnknown = false,
+): { bundleId: string; awaitsTeam: boolean } {
   let bundleId = settings.get('PRODUCT_BUNDLE_IDENTIFIER');
   let source = 'PRODUCT_BUNDLE_IDENTIFIER';
   if (!bundleId) {
@@ -234,6 +307,7 @@ function bundleIdOf(project: PbxProject, target: NativeTarget, settings: BuildSe
   }
   if (!bundleId) throw new StepError(`failed to determine the bundle ID of target (${target.name})`);
   if (!/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(\.\*)?$/.test(bundleId)) {
+    if (teamUnknown && !settings.get('DEVELOPMENT_TEAM')) return { bundleId, awaitsTeam: true };
     const missing = [...settings.unresolved];
     throw new StepError(
       `invalid bundle ID (${bundleId}) of target (${target.name}) from ${source}${
@@ -241,5 +315,5 @@ function bundleIdOf(project: PbxProject, target: NativeTarget, settings: BuildSe
       }`,
     );
   }
-  return bundleId;
+  return { bundleId, awaitsTeam: false };
 }

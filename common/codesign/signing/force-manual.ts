@@ -3,6 +3,7 @@ import { StepError } from '../../step/index.ts';
 import { dictAt, entry, type PDict, parseOpenStep, stringAt, stringsAt } from '../pbxproj/openstep.ts';
 import { pbxprojPathOf } from '../pbxproj/paths.ts';
 import { TextEdits } from '../pbxproj/text-edits.ts';
+import { SIGNING_SETTING_KEYS } from './signing-edit.ts';
 
 /** The signing assets one target gets in the given configurations. */
 export interface ManualSigningTarget {
@@ -24,13 +25,7 @@ export interface ManualSigningTarget {
 
 // Every existing `KEY[sdk=…]`/`KEY[config=…]` variant of these is overwritten too, so no stale
 // conditional value wins over the one we set.
-const OVERWRITTEN_VARIANTS = [
-  'CODE_SIGN_STYLE',
-  'DEVELOPMENT_TEAM',
-  'CODE_SIGN_IDENTITY',
-  'PROVISIONING_PROFILE_SPECIFIER',
-  'PROVISIONING_PROFILE',
-];
+const OVERWRITTEN_VARIANTS: readonly string[] = SIGNING_SETTING_KEYS;
 
 /**
  * Rewrites `project.pbxproj` text so the given targets sign manually with the given assets.
