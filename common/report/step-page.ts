@@ -12,7 +12,8 @@ export interface StepPageSpec {
   dryRun?: boolean;
   summary?: Content;
   sections: readonly Content[];
-  now?: Date;
+  /** From the Step's clock: when the page is written, for the days left and the footer. */
+  now: Date;
 }
 
 /** A Step's report page: its status and failure reason from the outcome, then its own sections. */
@@ -28,7 +29,7 @@ export function stepPage(outcome: StepOutcome<unknown, unknown>, spec: StepPageS
       summary: spec.summary,
       failure: failed ? describeFailure(outcome.failure) : undefined,
       sections: spec.sections,
-      generatedAt: spec.now ?? new Date(),
+      generatedAt: spec.now,
     }),
   };
 }

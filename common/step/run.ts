@@ -88,17 +88,17 @@ export async function runStep<S extends InputSchema, C, R, D>(
   let config: C | undefined;
   let dependencies: D | undefined;
   let result: R | undefined;
-  const startedAt = new Date();
+  const startedAt = new Date(ctx.clock.now());
   const durations: StepOutcome<C, R, D>['durations'] = { total: 0 };
   const timed = async <T>(
     phase: 'configure' | 'dependencies' | 'run',
     work: () => Promise<T>,
   ): Promise<T> => {
-    const started = Date.now();
+    const started = ctx.clock.now();
     try {
       return await work();
     } finally {
-      durations[phase] = Date.now() - started;
+      durations[phase] = ctx.clock.now() - started;
     }
   };
   try {
@@ -128,7 +128,7 @@ export async function runStep<S extends InputSchema, C, R, D>(
     failure = err;
   } finally {
     if (step.report) {
-      durations.total = Date.now() - startedAt.getTime();
+      durations.total = ctx.clock.now() - startedAt.getTime();
       writeReport(step.report, { config, dependencies, result, failure, startedAt, durations }, ctx);
     }
     ctx.cleanups.runAll((err) => logger.warn(`cleanup failed: ${errorMessage(err)}`));

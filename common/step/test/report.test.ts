@@ -68,6 +68,26 @@ describe('the report page of a run', () => {
     expect(outcome!.durations.total).toBeGreaterThanOrEqual(outcome!.durations.run!);
   });
 
+  it('times the phases with the Step clock', async () => {
+    const h = harness({ name: 'world' });
+    let t = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const clock = { now: () => t, sleep: async () => {}, random: () => 0.5, scale: 1 };
+    const step = h.step({
+      configure: (values) => {
+        t += 200;
+        return { name: values.name };
+      },
+      run: async () => {
+        t += 5000;
+        return 'done';
+      },
+    });
+    expect(await runStep(step, { ...h.options, clock })).toBe(0);
+    const [outcome] = h.seen;
+    expect(outcome!.startedAt.toISOString()).toBe('2026-01-02T03:04:05.000Z');
+    expect(outcome!.durations).toEqual({ configure: 200, run: 5000, total: 5200 });
+  });
+
   it('is written after the work failed, with the failure, before the failure reason ends the log', async () => {
     const h = harness({ name: 'world' });
     const failure = new StepError('portal said no', { hint: 'try again' });

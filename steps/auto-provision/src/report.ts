@@ -16,7 +16,7 @@ import {
   type TableRow,
   table,
 } from '../../../common/report/index.ts';
-import type { ReportPage, StepOutcome } from '../../../common/step/index.ts';
+import type { ReportPage, StepContext, StepOutcome } from '../../../common/step/index.ts';
 import type { EnsuredProfile } from './assets/profiles.ts';
 import type { Config } from './config.ts';
 import { type Result, type RunProgress, runProgress } from './run.ts';
@@ -52,9 +52,9 @@ const muted = (text: string) => html`<span class="muted">${text}</span>`;
  * Which profile and certificate each target got and when they expire, the devices and the portal
  * changes; anything that expires within 30 days is highlighted.
  */
-export function report(outcome: StepOutcome<Config, Result>): ReportPage {
+export function report(outcome: StepOutcome<Config, Result>, ctx: StepContext): ReportPage {
   const { config, result, failure } = outcome;
-  const now = new Date();
+  const now = new Date(ctx.clock.now());
   const dryRun = config?.inputs.dry_run === true;
   const sections: Html[] = [];
   let summary: Html | string =

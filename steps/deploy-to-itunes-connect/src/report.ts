@@ -14,7 +14,12 @@ import {
   section,
   stepPage,
 } from '../../../common/report/index.ts';
-import { ExecError, type ReportPage, type StepOutcome } from '../../../common/step/index.ts';
+import {
+  ExecError,
+  type ReportPage,
+  type StepContext,
+  type StepOutcome,
+} from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 import type { Toolchain } from './dependencies.ts';
 import type { Result, UploadedBuild } from './run.ts';
@@ -27,9 +32,9 @@ const muted = (text: string) => html`<span class="muted">${text}</span>`;
 const OUTPUT_LINES = 30;
 
 /** The artifact, how it was uploaded and how long that took; the build after the upload when known. */
-export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportPage {
+export function report(outcome: StepOutcome<Config, Result, Toolchain>, ctx: StepContext): ReportPage {
   const { config, result, failure, durations } = outcome;
-  const now = new Date();
+  const now = new Date(ctx.clock.now());
   const dryRun = config?.inputs.dry_run === true;
   const sections: Html[] = [];
   let summary: Html | string =

@@ -142,7 +142,7 @@ export async function run(config: Config, ctx: StepContext, toolchain: Toolchain
     return { uploaded: false };
   }
 
-  const started = Date.now();
+  const started = ctx.clock.now();
   try {
     await ctx.exec(command.tool, command.args, { env, cwd: toolchain.cwd });
   } catch (err) {
@@ -152,7 +152,7 @@ export async function run(config: Config, ctx: StepContext, toolchain: Toolchain
   ctx.logger.done(
     `Success: ${config.artifact.kind === 'ipa' ? 'the IPA' : 'the PKG'} is uploaded to App Store Connect`,
   );
-  return { uploaded: true, uploadMs: Date.now() - started };
+  return { uploaded: true, uploadMs: ctx.clock.now() - started };
 }
 
 /** deliver's own output above says what App Store Connect refused; an old fastlane is the usual cause. */

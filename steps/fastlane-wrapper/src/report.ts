@@ -10,7 +10,12 @@ import {
   section,
   stepPage,
 } from '../../../common/report/index.ts';
-import { type ReportPage, type StepOutcome, shellQuote } from '../../../common/step/index.ts';
+import {
+  type ReportPage,
+  type StepContext,
+  type StepOutcome,
+  shellQuote,
+} from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 import type { Toolchain } from './dependencies.ts';
 import { type Result, savedLogs } from './run.ts';
@@ -18,9 +23,9 @@ import { type Result, savedLogs } from './run.ts';
 const REPORT_NAME = 'fastlane-wrapper';
 
 /** The lane, the fastlane that ran it, how long it took and how it ended; the saved logs on failure. */
-export function report(outcome: StepOutcome<Config, Result, Toolchain>): ReportPage {
+export function report(outcome: StepOutcome<Config, Result, Toolchain>, ctx: StepContext): ReportPage {
   const { config, dependencies, failure, durations } = outcome;
-  const now = new Date();
+  const now = new Date(ctx.clock.now());
   const lane = config ? config.laneArgs.map(shellQuote).join(' ') : undefined;
   const ran = durations.run !== undefined;
   const summary = !config
