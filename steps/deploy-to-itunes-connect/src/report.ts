@@ -55,8 +55,9 @@ export function report(outcome: StepOutcome<Config, Result, Toolchain>, ctx: Ste
       uploadSection(config, outcome),
     );
     if (result?.uploaded) sections.push(buildSection(result.build));
+    // Apple's refusal explains the failure: right under the reason.
     const output = deliverOutput(failure);
-    if (output) sections.push(output);
+    if (output) sections.unshift(output);
   }
   return stepPage(outcome, {
     stepId: REPORT_NAME,
