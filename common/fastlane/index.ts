@@ -1,3 +1,4 @@
+export { type AppfileTeams, parseAppfileTeams, readAppfileTeams } from './appfile.ts';
 export {
   bundleInstallCommand,
   type Command,
@@ -16,3 +17,4 @@ export {
   reportFastlaneVersion,
   reportRuby,
 } from './install.ts';
+export { MIN_WORKING_FASTLANE, oldFastlaneWarning } from './version-check.ts';

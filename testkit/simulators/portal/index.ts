@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../common/step/test-settings.ts';
 import { registerSecretSource } from '../../secrets.ts';
 import { testTls } from '../tls/index.ts';
+import { ConnectionChecks, providersOf, type SimProvider } from './connection-checks.ts';
 import { PortalFaults } from './faults.ts';
 import { loadSchemas } from './schemas.ts';
 import {
@@ -32,6 +33,8 @@ import {
 } from './server.ts';
 import { type PortalSeed, PortalState, type SimTeam } from './state.ts';
 
+export type { ConnectionChecks, SimProvider } from './connection-checks.ts';
+export { SIM_USER } from './connection-checks.ts';
 export type { PortalFault, PortalFaultRule } from './faults.ts';
 export { PortalFaults } from './faults.ts';
 export type { PortalRequestLogEntry, PortalTransport } from './server.ts';
@@ -61,6 +64,8 @@ export const PORTAL_SIMULATOR_HOSTS = [
 export interface PortalSimulatorOptions {
   /** The Apple ID's teams; the first owns the portal content and the API key. */
   teams?: SimTeam[];
+  /** Its App Store Connect teams (olympus providers); default one per team, with the same name. */
+  providers?: SimProvider[];
   seed?: PortalSeed;
   /** Added to every request, e.g. 100 ms; change later with `setLatency`. */
   latencyMs?: number;
@@ -100,6 +105,8 @@ export interface PortalSimulator {
   setLatency(ms: number): void;
   /** From now on the Apple ID session is refused with 401, as after Apple invalidated it. */
   expireSession(): void;
+  /** The connection check's answers and knobs: revoked key, key access, unreachable, providers. */
+  connection: ConnectionChecks;
   close(): Promise<void>;
 }
 
@@ -125,7 +132,8 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   const unregisterSecrets = registerSecretSource(() => bearerTokens);
   await loadSchemas();
 
-  const handler = createHandler({
+  const connection = new ConnectionChecks(session, options.providers ?? providersOf(teams));
+  const portalHandler = createHandler({
     state,
     teams,
     faults,
@@ -137,6 +145,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     latencyMs: () => latencyMs,
     pageSizeCap: options.pageSizeCap ?? 200,
   });
+  const handler = connection.wrap(portalHandler, { requestLog, latencyMs: () => latencyMs, bearerTokens });
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     handler(req, res).catch((err: unknown) => {
       console.error('[portal simulator] handler failed', err);
@@ -185,6 +194,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     expireSession: () => {
       session.valid = false;
     },
+    connection,
     close: () =>
       new Promise<void>((resolve) => {
         unregisterSecrets();
