@@ -48,7 +48,8 @@ export function parseAppfileTeams(text: string): Partial<Record<AppfileTeamKey, 
     }
     if (depth > 0) continue;
     const match = CALL.exec(line);
-    if (!match) continue;
+    // A double-quoted string with `#{…}` is computed by Ruby.
+    if (!match || match[2]?.includes('#{')) continue;
     const quoted = match[2] ?? match[3];
     values[match[1] as AppfileTeamKey] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : match[4]!;
   }

@@ -19,7 +19,10 @@ function older(a: string, b: string): boolean {
  * The warning for a fastlane that cannot sign in any more, or undefined when `version` is recent
  * enough or unknown. `lockfile` is the Gemfile.lock that pins it; without one it is the installed fastlane.
  */
-export function oldFastlaneWarning(version: string | undefined, lockfile: string | undefined): string | undefined {
+export function oldFastlaneWarning(
+  version: string | undefined,
+  lockfile: string | undefined,
+): string | undefined {
   if (!version || !/^\d+(\.\d+)*/.test(version) || !older(version, MIN_WORKING_FASTLANE)) return undefined;
   const where = lockfile ? `pinned in ${lockfile}` : 'installed';
   const fix = lockfile
