@@ -21,6 +21,8 @@ import type { AddressInfo } from 'node:net';
 import { EXTRA_CA_ENV, HOST_MAP_ENV } from '../../../common/step/test-settings.ts';
 import { registerSecretSource } from '../../secrets.ts';
 import { testTls } from '../tls/index.ts';
+import { createUploadOperationHandler, isUploadOperation } from './app-store/upload-operations.ts';
+import { UPLOAD_HOST } from './app-store/upload-url.ts';
 import { ConnectionChecks, providersOf, type SimProvider } from './connection-checks.ts';
 import { PortalFaults } from './faults.ts';
 import { loadSchemas } from './schemas.ts';
@@ -33,6 +35,17 @@ import {
 } from './server.ts';
 import { type PortalSeed, PortalState, type SimTeam } from './state.ts';
 
+export type {
+  AppSeed,
+  AppStoreKnobs,
+  AppStoreSeed,
+  AppStoreState,
+  SimBuild,
+  SimBuildUpload,
+  SimBuildUploadFile,
+  SimStateDetail,
+} from './app-store/state.ts';
+export { UPLOAD_HOST } from './app-store/upload-url.ts';
 export type { ConnectionChecks, SimProvider } from './connection-checks.ts';
 export { SIM_USER } from './connection-checks.ts';
 export type { PortalFault, PortalFaultRule } from './faults.ts';
@@ -59,6 +72,7 @@ export const PORTAL_SIMULATOR_HOSTS = [
   PORTAL_HOST,
   'appstoreconnect.apple.com',
   'idmsa.apple.com',
+  UPLOAD_HOST,
 ];
 
 export interface PortalSimulatorOptions {
@@ -146,8 +160,10 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     pageSizeCap: options.pageSizeCap ?? 200,
   });
   const handler = connection.wrap(portalHandler, { requestLog, latencyMs: () => latencyMs, bearerTokens });
+  const uploads = createUploadOperationHandler({ appStore: state.appStore, faults, requestLog });
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
-    handler(req, res).catch((err: unknown) => {
+    // Upload operations stream their bodies to disk; the API handler reads bodies whole.
+    (isUploadOperation(req) ? uploads(req, res) : handler(req, res)).catch((err: unknown) => {
       console.error('[portal simulator] handler failed', err);
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -198,6 +214,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     close: () =>
       new Promise<void>((resolve) => {
         unregisterSecrets();
+        state.appStore.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -31,7 +31,7 @@ export interface RouteResult {
   schema?: SchemaName;
 }
 
-interface Route {
+export interface Route {
   method: string;
   pattern: RegExp;
   requestSchema?: SchemaName;
@@ -46,7 +46,7 @@ export function apiError(status: number, code: string, title: string, detail: st
   };
 }
 
-const notFound = (kind: string, id: string) =>
+export const notFound = (kind: string, id: string) =>
   apiError(
     404,
     'NOT_FOUND',
@@ -54,7 +54,7 @@ const notFound = (kind: string, id: string) =>
     `There is no resource of type '${kind}' with id '${id}'`,
   );
 
-const entityError = (detail: string, code = 'ENTITY_ERROR.ATTRIBUTE.INVALID') =>
+export const entityError = (detail: string, code = 'ENTITY_ERROR.ATTRIBUTE.INVALID') =>
   apiError(409, code, 'The provided entity includes an attribute with an invalid value', detail);
 
 const iso = (date: Date) => date.toISOString();
@@ -148,7 +148,7 @@ function renderProfile(ctx: RouteContext, p: SimProfile) {
   };
 }
 
-function collection<T extends { id: string }>(
+export function collection<T extends { id: string }>(
   ctx: RouteContext,
   items: T[],
   render: (ctx: RouteContext, item: T) => unknown,

@@ -1,3 +1,5 @@
+import { APP_STORE_SCHEMA_NAMES } from './app-store/schema-names.ts';
+
 /**
  * Apple's own schema as the referee: the zod validators generated from the App Store Connect
  * OpenAPI spec (appstore-connect-sdk). Loaded once, lazily, because the module is large.
@@ -21,6 +23,7 @@ export const SCHEMA_NAMES = [
   'zProfileResponse',
   'zBundleIdWithoutIncludesResponse',
   'zErrorResponse',
+  ...APP_STORE_SCHEMA_NAMES,
 ] as const;
 
 export type SchemaName = (typeof SCHEMA_NAMES)[number];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { appStorePathExists, findAppStoreRoute } from './app-store/routes.ts';
 import { jwtProblem, parseCookies, tokenId } from './auth.ts';
 import { describeFault, type PortalFaults } from './faults.ts';
 import { apiError, findRoute, pathExists, type RouteResult } from './routes.ts';
@@ -13,7 +14,8 @@ export const PORTAL_HOST = 'developer.apple.com';
 const SERVICES_PREFIX = '/services-account';
 const LIST_TEAMS_PATH = '/services-account/QH65B2/account/listTeams.action';
 
-export type PortalTransport = 'api_key' | 'apple_id' | 'unknown';
+/** `upload`: an upload operation's PUT (app-store/upload-operations.ts). */
+export type PortalTransport = 'api_key' | 'apple_id' | 'upload' | 'unknown';
 
 export interface PortalRequestLogEntry {
   /** When the request arrived and when it was answered (ms since the epoch). */
@@ -266,9 +268,9 @@ export function createHandler(config: ServerConfig) {
       );
     }
 
-    const found = findRoute(entry.method, entry.path);
+    const found = findRoute(entry.method, entry.path) ?? findAppStoreRoute(entry.method, entry.path);
     if (!found) {
-      const status = pathExists(entry.path) ? 405 : 404;
+      const status = pathExists(entry.path) || appStorePathExists(entry.path) ? 405 : 404;
       return send(
         fromRoute(
           apiError(

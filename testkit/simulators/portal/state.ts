@@ -8,6 +8,7 @@ import type {
   ProfileType,
 } from '../../../common/portal/models.ts';
 import { randomSerialHex } from '../tls/index.ts';
+import { type AppStoreSeed, AppStoreState } from './app-store/state.ts';
 import { issueDeveloperCertificate, issueMobileProvision } from './issuer.ts';
 
 export interface SimTeam {
@@ -108,6 +109,8 @@ export interface PortalSeed {
   devices?: DeviceSeed[];
   bundleIds?: BundleIdSeed[];
   profiles?: ProfileSeed[];
+  /** App Store Connect: apps with their builds, uploads and beta groups. */
+  appStore?: AppStoreSeed;
 }
 
 const DAY = 86_400_000;
@@ -119,6 +122,8 @@ export class PortalState {
   readonly certificates: SimCertificate[] = [];
   readonly devices: SimDevice[] = [];
   readonly profiles: SimProfile[] = [];
+  /** App Store Connect's side: apps, builds, build uploads, TestFlight. */
+  readonly appStore = new AppStoreState();
 
   constructor(
     readonly team: SimTeam,
@@ -140,6 +145,7 @@ export class PortalState {
     for (const d of seed.devices ?? []) this.addDevice(d);
     for (const b of seed.bundleIds ?? []) this.addBundleId(b);
     for (const p of seed.profiles ?? []) this.addProfile(p);
+    if (seed.appStore) this.appStore.seed(seed.appStore);
   }
 
   addCertificate(seed: CertificateSeed = {}): SimCertificate {
