@@ -31,6 +31,9 @@ export class AppleIdTransport implements Transport {
     if (request.method === 'GET' || request.method === 'DELETE') {
       headers['x-http-method-override'] = request.method;
       body = { urlEncodedQueryParams: url.searchParams.toString(), teamId: this.teamId };
+    } else if (Array.isArray(request.body?.data)) {
+      // A linkage carries type/id pairs only; the session's team comes with the session.
+      body = request.body;
     } else {
       const data = request.body?.data ?? {};
       body = { ...request.body, data: { ...data, attributes: { ...data.attributes, teamId: this.teamId } } };

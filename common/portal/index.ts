@@ -17,7 +17,15 @@
  * go-xcode's sort fallback when Apple rejects its own cursor); network errors, 5xx and 429
  * (Retry-After) are retried with backoff, creates only where repeating is harmless; a 401 is
  * retried once with a new JWT; errors read `METHOD URL: status` plus `- code: title: detail`.
+ *
+ * App Store Connect's apps, builds, build uploads and TestFlight resources, for API keys only:
+ * `createAppStoreConnectClient` (app-store-connect.ts), with the same retries and errors.
  */
+export {
+  type AppStoreConnectClient,
+  type AppStoreConnectClientOptions,
+  createAppStoreConnectClient,
+} from './app-store-connect.ts';
 export {
   createPortalClient,
   type PortalClient,
@@ -33,6 +41,16 @@ export {
   ProfilesChangedError,
 } from './errors.ts';
 export type {
+  App,
+  BetaAppReviewSubmission,
+  BetaBuildLocalization,
+  BetaGroup,
+  Build,
+  BuildProcessingState,
+  BuildUpload,
+  BuildUploadFile,
+  BuildUploadState,
+  BuildUploadUti,
   BundleId,
   BundleIdCapability,
   BundleIdPlatform,
@@ -40,12 +58,20 @@ export type {
   CapabilityType,
   Certificate,
   CertificateType,
+  ChecksumAlgorithm,
+  Checksums,
+  DeliveryFileUploadOperation,
   Device,
   DeviceClass,
   DeviceStatus,
+  Platform,
   Profile,
   ProfileType,
+  StateDetail,
 } from './models.ts';
+export type { ReserveFileParams } from './resources/build-upload-files.ts';
+export type { BuildUploadStatus } from './resources/build-uploads.ts';
+export type { BuildChanges, BuildNumber } from './resources/builds.ts';
 export type { CreateBundleIdParams } from './resources/bundle-ids.ts';
 export type { DeviceFilter, RegisterDeviceParams } from './resources/devices.ts';
 export type { CreateProfileParams } from './resources/profiles.ts';

@@ -4,21 +4,46 @@
  * a bundle.
  */
 import type {
+  App as AppleApp,
+  BetaAppReviewSubmission as AppleBetaAppReviewSubmission,
+  BetaBuildLocalization as AppleBetaBuildLocalization,
+  BetaGroup as AppleBetaGroup,
+  Build as AppleBuild,
+  BuildUpload as AppleBuildUpload,
+  BuildUploadFile as AppleBuildUploadFile,
   BundleId as AppleBundleId,
   BundleIdCapability as AppleBundleIdCapability,
   Certificate as AppleCertificate,
   Device as AppleDevice,
   Profile as AppleProfile,
+  BuildUploadState,
   BundleIdPlatform,
   CapabilitySetting,
   CapabilityType,
   CertificateType,
+  ChecksumAlgorithm,
+  Checksums,
+  DeliveryFileUploadOperation,
   ErrorResponse,
   PagedDocumentLinks,
   PagingInformation,
+  Platform,
+  StateDetail,
 } from 'appstore-connect-sdk/openapi';
 
-export type { BundleIdPlatform, CapabilitySetting, CapabilityType, CertificateType, ErrorResponse };
+export type {
+  BuildUploadState,
+  BundleIdPlatform,
+  CapabilitySetting,
+  CapabilityType,
+  CertificateType,
+  ChecksumAlgorithm,
+  Checksums,
+  DeliveryFileUploadOperation,
+  ErrorResponse,
+  Platform,
+  StateDetail,
+};
 
 /** Apple marks every attribute optional; the portal always sends them, so the client requires the block. */
 type WithAttributes<T extends { attributes?: object }> = Omit<T, 'attributes'> & {
@@ -30,6 +55,19 @@ export type BundleIdCapability = WithAttributes<AppleBundleIdCapability>;
 export type Certificate = WithAttributes<AppleCertificate>;
 export type Device = WithAttributes<AppleDevice>;
 export type Profile = WithAttributes<AppleProfile>;
+
+// App Store Connect: builds, their uploads and TestFlight.
+export type App = WithAttributes<AppleApp>;
+export type Build = WithAttributes<AppleBuild>;
+export type BuildUpload = WithAttributes<AppleBuildUpload>;
+export type BuildUploadFile = WithAttributes<AppleBuildUploadFile>;
+export type BetaGroup = WithAttributes<AppleBetaGroup>;
+export type BetaBuildLocalization = WithAttributes<AppleBetaBuildLocalization>;
+export type BetaAppReviewSubmission = AppleBetaAppReviewSubmission;
+/** A build's `attributes.processingState`. */
+export type BuildProcessingState = NonNullable<AppleBuild['attributes']>['processingState'] & string;
+/** The file types a build upload takes. */
+export type BuildUploadUti = NonNullable<AppleBuildUploadFile['attributes']>['uti'] & string;
 
 export type ProfileType = NonNullable<AppleProfile['attributes']>['profileType'] & string;
 export type DeviceStatus = NonNullable<AppleDevice['attributes']>['status'] & string;

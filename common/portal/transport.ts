@@ -10,9 +10,17 @@ export interface ApiRequest {
   url: string;
   /** Added to the URL's own query parameters. */
   query?: Record<string, string>;
-  body?: { data: { attributes?: Record<string, unknown> } & Record<string, unknown> };
+  /** A JSON:API document: one resource, or a to-many linkage (`relationships/<name>` requests). */
+  body?: { data: ResourceBody | ResourceIdentifier[] };
   /** Repeating after an ambiguous failure (timeout, reset, 5xx) is harmless. */
   idempotent: boolean;
+}
+
+export type ResourceBody = { attributes?: Record<string, unknown> } & Record<string, unknown>;
+
+export interface ResourceIdentifier {
+  type: string;
+  id: string;
 }
 
 export interface ApiResponse {
