@@ -53,6 +53,8 @@ export interface PortalClient {
     settings?: CapabilitySetting[],
   ): Promise<BundleIdCapability>;
   listBundleIdProfiles(bundleId: BundleId | string): Promise<Profile[]>;
+  /** The App IDs with exactly these identifiers, with capabilities and profiles, in as few requests as possible. */
+  listBundleIdsWithRelations(identifiers: readonly string[]): Promise<bundleIds.BundleIdWithRelations[]>;
   findCertificateBySerial(serial: string | bigint): Promise<Certificate | undefined>;
   listCertificates(types: CertificateType[]): Promise<Certificate[]>;
   listDevices(filter?: devices.DeviceFilter): Promise<Device[]>;
@@ -98,6 +100,7 @@ export async function createPortalClient(options: PortalClientOptions): Promise<
     enableCapability: (id, type, capabilitySettings) =>
       bundleIds.enableCapability(ctx, id, type, capabilitySettings),
     listBundleIdProfiles: (bundleId) => bundleIds.listBundleIdProfiles(ctx, bundleId),
+    listBundleIdsWithRelations: (identifiers) => bundleIds.listBundleIdsWithRelations(ctx, identifiers),
     findCertificateBySerial: (serial) => certificates.findCertificateBySerial(ctx, serial),
     listCertificates: (types) => certificates.listCertificates(ctx, types),
     listDevices: (filter) => devices.listDevices(ctx, filter),

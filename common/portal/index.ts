@@ -72,7 +72,7 @@ export type {
 export type { ReserveFileParams } from './resources/build-upload-files.ts';
 export type { BuildUploadStatus } from './resources/build-uploads.ts';
 export type { BuildChanges, BuildNumber } from './resources/builds.ts';
-export type { CreateBundleIdParams } from './resources/bundle-ids.ts';
+export type { BundleIdWithRelations, CreateBundleIdParams } from './resources/bundle-ids.ts';
 export type { DeviceFilter, RegisterDeviceParams } from './resources/devices.ts';
 export type { CreateProfileParams } from './resources/profiles.ts';
 export type { Team } from './teams.ts';

@@ -78,4 +78,6 @@ export interface CollectionPage<T> {
   data: T[];
   links: PagedDocumentLinks;
   meta?: PagingInformation;
+  /** Related resources asked for with `include=`. */
+  included?: unknown[];
 }

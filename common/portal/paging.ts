@@ -10,6 +10,8 @@ const MAX_PAGES = 500;
 export interface ListOptions {
   /** Retry with `sort=id` and `sort=-id` when Apple rejects its own cursor (go-xcode's workaround). */
   sortFallback?: boolean;
+  /** Receives every page's JSON:API `included` resources (asked for with `include=`). */
+  included?: unknown[];
 }
 
 /**
@@ -24,6 +26,7 @@ export async function listAll<T extends { id: string }>(
   options: ListOptions = {},
 ): Promise<T[]> {
   const first = await getPage<T>(executor, url, query);
+  options.included?.push(...(first.included ?? []));
   const items = [...first.data];
   const total = first.meta?.paging.total;
   const seen = new Set<string>();
@@ -47,6 +50,7 @@ export async function listAll<T extends { id: string }>(
       return sortedBothWays<T>(executor, logger, url, query);
     }
     items.push(...page.data);
+    options.included?.push(...(page.included ?? []));
     next = page.links.next;
   }
   return items;
@@ -84,7 +88,7 @@ async function getPage<T>(
     throw new StepError(`GET ${url}: the response is not a JSON:API collection`, {
       hint: UNEXPECTED_ANSWER_HINT,
     });
-  return { data: body.data, links: body.links ?? { self: url }, meta: body.meta };
+  return { data: body.data, links: body.links ?? { self: url }, meta: body.meta, included: body.included };
 }
 
 export async function getOne<T>(

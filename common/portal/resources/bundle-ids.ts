@@ -96,3 +96,87 @@ export async function listBundleIdProfiles(
   const url = relatedUrl(ctx, related, `bundleIds/${id}/profiles`);
   return listAll<Profile>(ctx.executor, ctx.logger, url, { limit: String(PAGE_LIMIT) });
 }
+
+/** An App ID with its capabilities and every profile made for it (expired ones included). */
+export interface BundleIdWithRelations {
+  bundleId: BundleId;
+  capabilities: BundleIdCapability[];
+  profiles: Profile[];
+}
+
+/** Apple's most related resources per resource of an `include=` (`limit[profiles]`, `limit[bundleIdCapabilities]`). */
+const INCLUDED_LIMIT = 50;
+/** Identifiers per `filter[identifier]`, so that a request line stays well under URL limits. */
+const IDENTIFIERS_PER_REQUEST = 40;
+
+/**
+ * The App IDs with exactly these identifiers, each with its capabilities and profiles, in as few
+ * requests as Apple allows: one list per 40 identifiers with both relationships included (200
+ * App IDs a page, 50 related resources each). Only an App ID with more related resources than
+ * that costs a read of the rest through its relationship link.
+ */
+export async function listBundleIdsWithRelations(
+  ctx: PortalContext,
+  identifiers: readonly string[],
+): Promise<BundleIdWithRelations[]> {
+  const wanted = [...new Set(identifiers)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < wanted.length; i += IDENTIFIERS_PER_REQUEST)
+    chunks.push(wanted.slice(i, i + IDENTIFIERS_PER_REQUEST));
+  const lists = await Promise.all(
+    chunks.map(async (chunk) => {
+      const included: unknown[] = [];
+      const bundleIds = await listAll<BundleId>(
+        ctx.executor,
+        ctx.logger,
+        resourceUrl(ctx, 'bundleIds'),
+        {
+          'filter[identifier]': chunk.join(','),
+          include: 'bundleIdCapabilities,profiles',
+          limit: String(PAGE_LIMIT),
+          'limit[bundleIdCapabilities]': String(INCLUDED_LIMIT),
+          'limit[profiles]': String(INCLUDED_LIMIT),
+        },
+        { included },
+      );
+      return { bundleIds, included };
+    }),
+  );
+  const byKey = new Map<string, unknown>();
+  for (const { included } of lists)
+    for (const resource of included as Array<{ type?: string; id?: string }>)
+      byKey.set(`${resource.type}/${resource.id}`, resource);
+  // Apple's identifier filter is a LIKE match: keep the exact ones, each once.
+  const exact = new Map<string, BundleId>();
+  for (const { bundleIds } of lists)
+    for (const b of bundleIds) if (wanted.includes(b.attributes.identifier ?? '')) exact.set(b.id, b);
+  return Promise.all(
+    [...exact.values()].map(async (bundleId) => ({
+      bundleId,
+      capabilities: await related<BundleIdCapability>(
+        byKey,
+        bundleId.relationships?.bundleIdCapabilities,
+        'bundleIdCapabilities',
+        () => listBundleIdCapabilities(ctx, bundleId),
+      ),
+      profiles: await related<Profile>(byKey, bundleId.relationships?.profiles, 'profiles', () =>
+        listBundleIdProfiles(ctx, bundleId),
+      ),
+    })),
+  );
+}
+
+/** The included resources a relationship names, or all of them through its link when Apple cut the list. */
+async function related<T>(
+  byKey: Map<string, unknown>,
+  relationship: { data?: Array<{ id: string }>; meta?: { paging?: { total?: number } } } | undefined,
+  type: string,
+  readAll: () => Promise<T[]>,
+): Promise<T[]> {
+  const data = relationship?.data;
+  const total = relationship?.meta?.paging?.total;
+  const found = (data ?? []).map((ref) => byKey.get(`${type}/${ref.id}`));
+  const complete =
+    data !== undefined && found.every(Boolean) && (total === undefined || total <= found.length);
+  return complete ? (found as T[]) : readAll();
+}

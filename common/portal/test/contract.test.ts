@@ -235,6 +235,8 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
     const { sim, client } = await start({
       seed: {
         certificates: [{}],
+        // Apple makes no development profile without a device.
+        devices: [{ udid: '00008030-001A2B3C4D5E6F70' }],
         profiles: [
           { name, profileType: 'IOS_APP_DEVELOPMENT', bundleIdentifier: 'io.bitrise.app', expired: true },
         ],
@@ -247,6 +249,7 @@ describe.each(TRANSPORTS)('Developer Portal contract over %s', (transport) => {
       profileType: 'IOS_APP_DEVELOPMENT',
       bundleIdId: sim.state.bundleIds[0]!.id,
       certificateIds: [sim.state.certificates[0]!.id],
+      deviceIds: [sim.state.devices[0]!.id],
     });
     expect(profile.attributes.profileState).toBe('ACTIVE');
     expect(sim.state.profiles.map((p) => p.id)).toEqual([profile.id]);

@@ -71,7 +71,8 @@ export interface ProfilePlistParams {
   appIdName: string;
   teamId: string;
   teamName: string;
-  platform: 'iOS' | 'tvOS';
+  /** Apple's `Platform` array: `iOS`, `xrOS`, `visionOS` for iOS profiles, `tvOS`, `OSX` for macOS and Catalyst. */
+  platforms: string[];
   createdDate: Date;
   expirationDate: Date;
   entitlements: Record<string, PlistValue>;
@@ -86,7 +87,7 @@ export function issueMobileProvision(params: ProfilePlistParams): Buffer {
     AppIDName: params.appIdName,
     ApplicationIdentifierPrefix: [params.teamId],
     CreationDate: params.createdDate,
-    Platform: [params.platform],
+    Platform: params.platforms,
     IsXcodeManaged: false,
     DeveloperCertificates: params.developerCertificates.map((der) => new Uint8Array(der)),
     Entitlements: params.entitlements,

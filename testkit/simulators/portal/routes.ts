@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CapabilityType, ProfileType } from '../../../common/portal/models.ts';
+import { addIncluded, parseInclude } from './include.ts';
 import { type PageResult, paginate } from './paging.ts';
+import { profileCreationProblem } from './provisioning-rules.ts';
 import type { SchemaName } from './schemas.ts';
 import type {
   PortalState,
@@ -177,6 +179,9 @@ const normalizeSerial = (s: string) => s.toLowerCase().replace(/^0+/, '');
 const normalizeUdid = (s: string) => s.toLowerCase().replace(/-/g, '');
 // iOS UDIDs: 40 hex digits (older devices) or 8-16 hex digits with a dash (A12 and later).
 const VALID_UDID = /^([0-9a-f]{40}|[0-9a-f]{8}-[0-9a-f]{16})$/i;
+// Macs: Apple silicon provisioning UDIDs look like new iOS ones, Intel Macs' are hardware UUIDs.
+const VALID_MAC_UDID =
+  /^([0-9a-f]{8}-[0-9a-f]{16}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 type Body<T> = { data: T };
 const data = <T>(ctx: RouteContext) => (ctx.body as Body<T>).data;
@@ -186,6 +191,13 @@ const routes: Route[] = [
     method: 'GET',
     pattern: /^\/v1\/bundleIds$/,
     handle: (ctx) => {
+      // The simulator models no apps, so `app` is not offered for include.
+      const include = parseInclude(
+        ctx.params,
+        ['bundleIdCapabilities', 'profiles'],
+        'zBundleIdsGetCollectionData',
+      );
+      if (!include.ok) return include.error;
       const identifiers = filter(ctx, 'identifier');
       const platforms = filter(ctx, 'platform');
       const items = ctx.state.bundleIds.filter(
@@ -194,7 +206,20 @@ const routes: Route[] = [
           (!identifiers || identifiers.some((i) => b.identifier.includes(i))) &&
           (!platforms || platforms.includes(b.platform)),
       );
-      return collection(ctx, items, renderBundleId, 'zBundleIdsResponse');
+      const bundleId = (id: string) => ctx.state.bundleIds.find((b) => b.id === id)!;
+      return addIncluded(collection(ctx, items, renderBundleId, 'zBundleIdsResponse'), include.request, {
+        bundleIdCapabilities: {
+          type: 'bundleIdCapabilities',
+          of: (id) => bundleId(id).capabilities,
+          render: (c) => renderCapability(ctx, c as SimCapability),
+        },
+        // Like the relationship link, the included profiles count expired ones too.
+        profiles: {
+          type: 'profiles',
+          of: (id) => ctx.state.profiles.filter((p) => p.bundleIdId === id),
+          render: (p) => renderProfile(ctx, p as SimProfile),
+        },
+      });
     },
   },
   {
@@ -329,9 +354,11 @@ const routes: Route[] = [
     pattern: /^\/v1\/devices$/,
     requestSchema: 'zDeviceCreateRequest',
     handle: (ctx) => {
-      const { attributes } = data<{ attributes: { name: string; platform: 'IOS'; udid: string } }>(ctx);
-      if (!VALID_UDID.test(attributes.udid))
-        return entityError(`Device UDID '${attributes.udid}' is not valid.`);
+      const { attributes } = data<{ attributes: { name: string; platform: 'IOS' | 'MAC_OS'; udid: string } }>(
+        ctx,
+      );
+      const valid = attributes.platform === 'MAC_OS' ? VALID_MAC_UDID : VALID_UDID;
+      if (!valid.test(attributes.udid)) return entityError(`Device UDID '${attributes.udid}' is not valid.`);
       if (ctx.state.devices.some((d) => normalizeUdid(d.udid) === normalizeUdid(attributes.udid))) {
         return entityError(`A device with number '${attributes.udid}' already exists on this team.`);
       }
@@ -339,6 +366,7 @@ const routes: Route[] = [
         udid: attributes.udid,
         name: attributes.name,
         platform: attributes.platform,
+        deviceClass: attributes.platform === 'MAC_OS' ? 'MAC' : 'IPHONE',
       });
       return {
         status: 201,
@@ -397,12 +425,14 @@ const routes: Route[] = [
       if (deviceIds.some((id) => !ctx.state.devices.some((d) => d.id === id))) {
         return entityError('The devices relationship is invalid.', 'ENTITY_ERROR.RELATIONSHIP.INVALID');
       }
-      if (deviceIds.length && !/DEVELOPMENT|ADHOC/.test(profileType)) {
-        return entityError(
-          `Devices are not allowed for ${profileType} profiles.`,
-          'ENTITY_ERROR.RELATIONSHIP.INVALID',
-        );
-      }
+      const refused = profileCreationProblem(ctx.state, {
+        name,
+        profileType,
+        bundleId,
+        certificateIds,
+        deviceIds,
+      });
+      if (refused) return refused;
       const profile = ctx.state.issueProfile({ name, profileType, bundleId, certificateIds, deviceIds });
       return {
         status: 201,

@@ -10,6 +10,14 @@ import type {
 import { randomSerialHex } from '../tls/index.ts';
 import { type AppStoreSeed, AppStoreState } from './app-store/state.ts';
 import { issueDeveloperCertificate, issueMobileProvision } from './issuer.ts';
+import {
+  appIdPlatformFor,
+  certificateTypesFor,
+  deviceClassesFor,
+  holdsDevices,
+  profileFamily,
+  profilePlatforms,
+} from './provisioning-rules.ts';
 
 export interface SimTeam {
   teamId: string;
@@ -114,6 +122,18 @@ export interface PortalSeed {
 }
 
 const DAY = 86_400_000;
+
+/** The common-name prefix Apple gives each certificate type. */
+const CERTIFICATE_NAMES: Partial<Record<CertificateType, string>> = {
+  DEVELOPMENT: 'Apple Development',
+  DISTRIBUTION: 'Apple Distribution',
+  IOS_DEVELOPMENT: 'iPhone Developer',
+  IOS_DISTRIBUTION: 'iPhone Distribution',
+  MAC_APP_DEVELOPMENT: 'Mac Developer',
+  MAC_APP_DISTRIBUTION: '3rd Party Mac Developer Application',
+  DEVELOPER_ID_APPLICATION: 'Developer ID Application',
+  DEVELOPER_ID_APPLICATION_G2: 'Developer ID Application',
+};
 const wholeSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 /** The simulated team's portal content, in memory. */
@@ -150,10 +170,9 @@ export class PortalState {
 
   addCertificate(seed: CertificateSeed = {}): SimCertificate {
     const certificateType = seed.certificateType ?? 'DEVELOPMENT';
-    const development = /DEVELOPMENT/.test(certificateType);
     const commonName =
       seed.commonName ??
-      `${development ? 'Apple Development' : 'Apple Distribution'}: ${this.team.name} (${this.team.teamId})`;
+      `${CERTIFICATE_NAMES[certificateType] ?? 'Apple Distribution'}: ${this.team.name} (${this.team.teamId})`;
     const serialNumber = (seed.serialHex ?? randomSerialHex()).toUpperCase();
     const expirationDate = seed.expirationDate ?? new Date(this.now().getTime() + 365 * DAY);
     const cert: SimCertificate = {
@@ -162,7 +181,7 @@ export class PortalState {
       certificateType,
       name: commonName.split(':')[0]!,
       displayName: commonName.split(': ')[1] ?? commonName,
-      platform: 'IOS',
+      platform: /^(MAC|DEVELOPER_ID)/.test(certificateType) ? 'MAC_OS' : 'IOS',
       expirationDate,
       der: issueDeveloperCertificate({
         serialHex: serialNumber,
@@ -210,13 +229,17 @@ export class PortalState {
     const bundleId =
       this.bundleIds.find((b) => b.identifier === seed.bundleIdentifier) ??
       this.addBundleId({ identifier: seed.bundleIdentifier });
-    const development = /DEVELOPMENT/.test(seed.profileType);
-    const withDevices = /DEVELOPMENT|ADHOC/.test(seed.profileType);
+    // Defaults as Apple would accept them: certificates of the right type, devices of the right class.
+    const certificateTypes = certificateTypesFor(seed.profileType);
     const certificateIds =
       seed.certificateIds ??
-      this.certificates.filter((c) => /DEVELOPMENT/.test(c.certificateType) === development).map((c) => c.id);
-    const deviceIds = withDevices
-      ? (seed.deviceIds ?? this.devices.filter((d) => d.status === 'ENABLED').map((d) => d.id))
+      this.certificates.filter((c) => certificateTypes.includes(c.certificateType)).map((c) => c.id);
+    const classes = deviceClassesFor(seed.profileType);
+    const deviceIds = holdsDevices(seed.profileType)
+      ? (seed.deviceIds ??
+        this.devices
+          .filter((d) => d.status === 'ENABLED' && classes.includes(d.deviceClass))
+          .map((d) => d.id))
       : [];
     const created = new Date(this.now().getTime() - (seed.expired ? 400 * DAY : 0));
     return this.issueProfile({
@@ -253,7 +276,7 @@ export class PortalState {
       appIdName: params.bundleId.name,
       teamId: this.team.teamId,
       teamName: this.team.name,
-      platform: params.profileType.startsWith('TVOS') ? 'tvOS' : 'iOS',
+      platforms: profilePlatforms(params.profileType),
       createdDate,
       expirationDate,
       entitlements,
@@ -270,7 +293,8 @@ export class PortalState {
       uuid,
       name: params.name,
       profileType: params.profileType,
-      platform: 'IOS',
+      // Apple answers with the App ID's platform, so a universal App ID's profiles say UNIVERSAL.
+      platform: params.bundleId.platform === 'UNIVERSAL' ? 'UNIVERSAL' : appIdPlatformFor(params.profileType),
       profileState: params.profileState ?? 'ACTIVE',
       createdDate,
       expirationDate,
@@ -290,8 +314,12 @@ export class PortalState {
 
   private entitlementsFor(bundleId: SimBundleId, profileType: ProfileType): Record<string, PlistValue> {
     const development = /DEVELOPMENT/.test(profileType);
+    const appId = `${bundleId.seedId}.${bundleId.identifier}`;
+    const family = profileFamily(profileType);
+    // macOS profiles name the App ID with com.apple.application-identifier, Catalyst ones with both (TN3125).
     const entitlements: Record<string, PlistValue> = {
-      'application-identifier': `${bundleId.seedId}.${bundleId.identifier}`,
+      ...(family === 'MAC' ? {} : { 'application-identifier': appId }),
+      ...(family === 'MAC' || family === 'MAC_CATALYST' ? { 'com.apple.application-identifier': appId } : {}),
       'com.apple.developer.team-identifier': this.team.teamId,
       'keychain-access-groups': [`${bundleId.seedId}.*`],
       'get-task-allow': development,
