@@ -52,6 +52,13 @@ export interface StepRun {
   tmp: string;
 }
 
+/**
+ * Tests never ask the real Apple: the fixture sessions and keys are not Apple's, and the build
+ * machine may have no network. So the connection check (step.yml default `yes`) is off unless a
+ * test sets check_connection itself, routing Apple's hosts to the portal simulator.
+ */
+const CONNECTION_CHECK_OFF = { check_connection: 'no' };
+
 /** The system PATH without our stand-ins, so recordings cover exactly what the Step started. */
 const SYSTEM_PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 
@@ -77,7 +84,7 @@ export async function runStepSh(stepId: string, options: StepRunOptions): Promis
     BITRISE_SOURCE_DIR: workDir,
     ...options.env,
   };
-  Object.assign(env, stepYmlDefaults(stepId, env), options.inputs);
+  Object.assign(env, stepYmlDefaults(stepId, env), CONNECTION_CHECK_OFF, options.inputs);
   const child = spawn('bash', [join(REPO_ROOT, 'steps', stepId, 'step.sh')], {
     cwd: workDir,
     env,

@@ -18,6 +18,9 @@ export {
 export { resolveCredentials } from './inputs.ts';
 export { loadConnection, noCredentialsError } from './load-connection.ts';
 export * as messages from './messages.ts';
+export type { ApiKeyUse } from './preflight/api-key-check.ts';
+export { type AppleAccess, ConnectionCheck } from './preflight/connection-check.ts';
+export type { AppleAccount, Provider } from './preflight/session-check.ts';
 export {
   type ApiKeyCredentials,
   type AuthInputNames,
@@ -32,3 +35,12 @@ export {
   type SourceName,
   selectCredentials,
 } from './select.ts';
+export {
+  type ChosenTeam,
+  chooseTeam,
+  fastlaneTeamEnv,
+  isNamed,
+  type NamedTeam,
+  namedTeam,
+  type TeamScope,
+} from './teams.ts';

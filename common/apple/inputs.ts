@@ -2,6 +2,8 @@ import type { Connection } from '../bitrise/connection.ts';
 import type { StepContext } from '../step/run.ts';
 import { Secret } from '../step/secret.ts';
 import { loadConnection } from './load-connection.ts';
+import type { ApiKeyUse } from './preflight/api-key-check.ts';
+import { ConnectionCheck } from './preflight/connection-check.ts';
 import {
   type AuthInputNames,
   type ConnectionMode,
@@ -21,6 +23,7 @@ export interface ConnectionInputValues {
   connection: ConnectionMode;
   api_key_path: string;
   api_issuer: string;
+  check_connection: boolean;
   session_expiry_warning_days: number;
   build_url: string | undefined;
   build_api_token: Secret;
@@ -36,14 +39,33 @@ export interface ResolveOptions {
   sources?: readonly SourceName[];
   now?: Date;
   retryBaseDelayMs?: number;
+  /**
+   * How the connection check tests what was selected (common/apple/preflight). Default: an API
+   * key by a read every role may make, the session without its portal teams.
+   */
+  check?: {
+    apiKeyUse: ApiKeyUse;
+    /** List the session's Developer Portal teams too. */
+    portalTeams: boolean;
+    /** The session goes to fastlane, which needs an App Store Connect provider. */
+    requireProvider: boolean;
+  };
 }
 
 export interface ResolvedCredentials {
   connection: Connection;
   credentials: Credentials | undefined;
+  /**
+   * Apple's verdict on the credentials, already asked for (unless check_connection is off): the
+   * Step awaits `check.verdict()` before its first Apple-dependent work.
+   */
+  check: ConnectionCheck;
 }
 
-/** Fetches the build's connection (unless off) and selects the credentials the Step runs with. */
+/**
+ * Fetches the build's connection (unless off), selects the credentials the Step runs with, and
+ * starts asking Apple whether it accepts them, so the answer arrives while the Step prepares.
+ */
 export async function resolveCredentials(
   values: ConnectionInputValues,
   ctx: StepContext,
@@ -80,5 +102,12 @@ export async function resolveCredentials(
     retryBaseDelayMs: options.retryBaseDelayMs,
     clock: ctx.clock,
   });
-  return { connection, credentials };
+  const check = ConnectionCheck.start({
+    enabled: values.check_connection,
+    credentials,
+    ...(options.check ?? { apiKeyUse: { kind: 'read' }, portalTeams: false, requireProvider: true }),
+    env: ctx.env,
+    clock: ctx.clock,
+  });
+  return { connection, credentials, check };
 }

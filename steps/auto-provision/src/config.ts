@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import {
   authInputProblem,
   CODESIGN_SOURCES,
+  type ConnectionCheck,
   type Credentials,
   DEFAULT_INPUT_NAMES,
   noCredentialsError,
@@ -31,6 +32,8 @@ export interface Config {
   project: ProjectAnalysis;
   connection: Connection;
   credentials: Credentials;
+  /** Apple's verdict on the credentials, asked for in configure. */
+  check: ConnectionCheck;
   /** `$HOME`, where the profiles are installed. */
   home: string;
 }
@@ -78,8 +81,10 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
   if (authProblem) problems.push(authProblem);
   if (problems.length > 0) throw new InputError(problems);
 
+  // The project is read first: its problems are found without a request. Apple's answer on the
+  // credentials arrives while run prepares; it is awaited before the first portal request.
   const project = readProject(values, ctx);
-  const { connection, credentials } = await selectAuth(values, ctx);
+  const { connection, credentials, check } = await selectAuth(values, ctx);
   return {
     inputs: values,
     distribution: values.distribution_type,
@@ -87,6 +92,7 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     project,
     connection,
     credentials,
+    check,
     home: ctx.env['HOME'] || homedir(),
   };
 }
@@ -141,19 +147,22 @@ function readProject(values: Inputs<typeof inputs>, ctx: StepContext): ProjectAn
 async function selectAuth(
   values: Inputs<typeof inputs>,
   ctx: StepContext,
-): Promise<{ connection: Connection; credentials: Credentials }> {
+): Promise<{ connection: Connection; credentials: Credentials; check: ConnectionCheck }> {
   let resolved: Awaited<ReturnType<typeof resolveCredentials>>;
   try {
     // An expired session may still be accepted by the portal: warn only (upstream codesign).
     resolved = await resolveCredentials(values, ctx, {
       sources: CODESIGN_SOURCES[values.connection],
       expiryPolicy: 'warn',
+      // The key must reach certificates, identifiers and profiles; the session's portal teams are
+      // listed to pick the team. The portal, unlike fastlane, needs no App Store Connect provider.
+      check: { apiKeyUse: { kind: 'provisioning' }, portalTeams: true, requireProvider: false },
     });
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
     throw wrapError('could not configure Apple service authentication', err);
   }
-  const { connection, credentials } = resolved;
+  const { connection, credentials, check } = resolved;
   if (!credentials) {
     throw noCredentialsError('could not configure Apple service authentication', connection, {
       hint: 'connect an App Store Connect API key or an Apple ID to this app on bitrise.io (App settings › Integrations), or set api_key_path and api_issuer',
@@ -161,5 +170,5 @@ async function selectAuth(
   }
   if (credentials.kind === 'api_key' && values.team_id)
     ctx.logger.print('team_id is only used with an Apple ID: the API key acts for its own team');
-  return { connection, credentials };
+  return { connection, credentials, check };
 }

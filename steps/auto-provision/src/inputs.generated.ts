@@ -16,6 +16,10 @@ export const inputs = {
   api_issuer: {
     kind: 'string',
   },
+  check_connection: {
+    kind: 'bool',
+    required: true,
+  },
   session_expiry_warning_days: {
     kind: 'int',
     min: 0,

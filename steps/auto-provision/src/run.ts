@@ -1,4 +1,4 @@
-import type { Credentials } from '../../../common/apple/index.ts';
+import { type Credentials, chooseTeam, namedTeam } from '../../../common/apple/index.ts';
 import { type LoadedCertificate, loadCertificates } from '../../../common/codesign/index.ts';
 import {
   type CookieLike,
@@ -64,11 +64,27 @@ function portalCredentials(credentials: Credentials, teamId: string): PortalCred
   return { kind: 'apple_id', cookies, teamId: teamId.trim() || undefined };
 }
 
+const TEAM_HINT = 'set the team ID input (team_id) to one of the teams listed above';
+
+/**
+ * Apple's verdict on the connection, awaited before the first portal request, and the team the
+ * session acts for: team_id, or the only one (the portal client checks it again when the check is off).
+ */
+async function teamToUse(config: Config, ctx: StepContext): Promise<string> {
+  const access = await config.check.verdict(ctx.logger);
+  if (config.credentials.kind !== 'apple_id') return config.inputs.team_id;
+  const named = namedTeam({
+    inputs: { teamId: { value: config.inputs.team_id, from: 'the team_id input' } },
+  });
+  return chooseTeam(access, named, { scope: 'portal', hint: TEAM_HINT })?.teamId ?? config.inputs.team_id;
+}
+
 async function connectPortal(config: Config, ctx: StepContext): Promise<PortalClient> {
+  const teamId = await teamToUse(config, ctx);
   ctx.logger.info('Connecting to the Apple Developer Portal');
   try {
     const portal = await createPortalClient({
-      credentials: portalCredentials(config.credentials, config.inputs.team_id),
+      credentials: portalCredentials(config.credentials, teamId),
       env: ctx.env,
       logger: ctx.logger,
       clock: ctx.clock,

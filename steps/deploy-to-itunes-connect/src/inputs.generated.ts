@@ -16,6 +16,10 @@ export const inputs = {
   api_issuer: {
     kind: 'string',
   },
+  check_connection: {
+    kind: 'bool',
+    required: true,
+  },
   itunescon_user: {
     kind: 'secret',
   },

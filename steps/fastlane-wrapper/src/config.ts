@@ -1,6 +1,17 @@
-import type { Credentials } from '../../../common/apple/index.ts';
-import { resolveCredentials } from '../../../common/apple/index.ts';
-import { type FastlaneLauncher, type GemfileLock, readGemfileLock } from '../../../common/fastlane/index.ts';
+import {
+  type ConnectionCheck,
+  type Credentials,
+  type NamedTeam,
+  namedTeam,
+  resolveCredentials,
+} from '../../../common/apple/index.ts';
+import {
+  type FastlaneLauncher,
+  type GemfileLock,
+  oldFastlaneWarning,
+  readAppfileTeams,
+  readGemfileLock,
+} from '../../../common/fastlane/index.ts';
 import { InputError, type Inputs, type StepContext, shellSplit } from '../../../common/step/index.ts';
 import type { inputs } from './inputs.generated.ts';
 
@@ -10,6 +21,10 @@ export interface Config {
   lock: GemfileLock | undefined;
   launcher: FastlaneLauncher;
   credentials: Credentials | undefined;
+  /** Apple's verdict on the credentials, asked for while the Step prepares. */
+  check: ConnectionCheck;
+  /** The team named by team_id, the environment fastlane inherits or fastlane/Appfile. */
+  team: NamedTeam;
 }
 
 export async function configure(values: Inputs<typeof inputs>, ctx: StepContext): Promise<Config> {
@@ -25,9 +40,16 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     ctx.logger.warn('GEM_HOME is set. This can lead to errors as gem lookup path may not contain GEM_HOME.');
   }
 
-  const { credentials } = await resolveCredentials(values, ctx, {
+  const { credentials, check } = await resolveCredentials(values, ctx, {
     appleId: values.apple_id,
     expiryPolicy: 'fail',
+    // A lane may do anything: the key is tested with a read every role may make.
+    check: { apiKeyUse: { kind: 'read' }, portalTeams: true, requireProvider: true },
+  });
+  const team = namedTeam({
+    inputs: { teamId: { value: values.team_id, from: 'the team_id input' } },
+    fastlaneEnv: ctx.env,
+    appfile: readAppfileTeams(values.work_dir),
   });
 
   const lock = readGemfileLock(values.work_dir);
@@ -37,8 +59,10 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     ctx.logger.print(
       `${lock.path}: fastlane ${lock.fastlaneVersion ?? 'not locked'}, bundler ${lock.bundlerVersion ?? 'not recorded'}`,
     );
+  const tooOld = oldFastlaneWarning(lock?.fastlaneVersion, lock?.path);
+  if (tooOld) ctx.logger.warn(tooOld);
   const launcher: FastlaneLauncher = lock?.fastlaneVersion
     ? { kind: 'bundler', bundlerVersion: lock.bundlerVersion }
     : { kind: 'installed' };
-  return { inputs: values, laneArgs, lock, launcher, credentials };
+  return { inputs: values, laneArgs, lock, launcher, credentials, check, team };
 }

@@ -1,10 +1,12 @@
 import {
   installBundle,
   installFastlane,
+  oldFastlaneWarning,
   reportFastlaneVersion,
   reportRuby,
 } from '../../../common/fastlane/index.ts';
 import { type StepContext, withHint } from '../../../common/step/index.ts';
+import { appleAccess } from './apple-access.ts';
 import type { Config } from './config.ts';
 
 const FASTLANE_SETUP_HINT =
@@ -25,6 +27,8 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
     clock: ctx.clock,
   };
   await reportRuby(config.launcher, install);
+  // Apple's answer has arrived meanwhile; a rejected connection fails before the slow setup.
+  await appleAccess(config, ctx);
   try {
     if (config.launcher.kind === 'bundler') await installBundle(config.launcher, install);
     else if (config.inputs.update_fastlane) await installFastlane(undefined, install);
@@ -32,5 +36,10 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
   } catch (err) {
     throw withHint(err, FASTLANE_SETUP_HINT);
   }
-  return { fastlaneVersion: await reportFastlaneVersion(config.launcher, install) };
+  const fastlaneVersion = await reportFastlaneVersion(config.launcher, install);
+  // A locked version was judged in configure; this is the installed one.
+  const tooOld =
+    config.launcher.kind === 'installed' ? oldFastlaneWarning(fastlaneVersion, undefined) : undefined;
+  if (tooOld) ctx.logger.warn(tooOld);
+  return { fastlaneVersion };
 }

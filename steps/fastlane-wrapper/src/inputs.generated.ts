@@ -26,6 +26,10 @@ export const inputs = {
   api_issuer: {
     kind: 'string',
   },
+  check_connection: {
+    kind: 'bool',
+    required: true,
+  },
   apple_id: {
     kind: 'secret',
   },
@@ -34,6 +38,10 @@ export const inputs = {
   },
   app_password: {
     kind: 'secret',
+  },
+  team_id: {
+    kind: 'string',
+    hint: 'set it to one of the team IDs listed above',
   },
   session_expiry_warning_days: {
     kind: 'int',

@@ -1,6 +1,7 @@
 import { childEnvWithAuth, fastlaneAuthEnv } from '../../../common/apple/index.ts';
 import { fastlaneCommand, launcherEnv } from '../../../common/fastlane/index.ts';
 import { ExecError, FailureProgress, type StepContext, wrapError } from '../../../common/step/index.ts';
+import { appleAccess } from './apple-access.ts';
 import type { Config } from './config.ts';
 import { saveFailureDiagnostics } from './diagnostics.ts';
 
@@ -13,10 +14,15 @@ export const savedLogs = new FailureProgress<string[]>();
 
 /** Runs the lane in work_dir, with the credential variables given to the fastlane process only. */
 export async function run(config: Config, ctx: StepContext): Promise<Result> {
+  const teamEnv = await appleAccess(config, ctx);
   const logsDir = ctx.cleanups.tempDir('fastlane_logs');
   const auth = fastlaneAuthEnv(config.credentials, ctx.cleanups);
   ctx.logger.info('Running fastlane');
   const childEnv = childEnvWithAuth(ctx.env, auth, ctx.logger);
+  for (const [key, value] of Object.entries(teamEnv)) {
+    ctx.logger.print(`fastlane gets ${key}=${value} for the team`);
+    childEnv[key] = value;
+  }
   childEnv['FL_BUILDLOG_PATH'] = logsDir;
   const command = fastlaneCommand(config.launcher, config.laneArgs);
   try {
