@@ -58,7 +58,11 @@ export async function checkApiKey(
   let answer = await send(false);
   if (answer.status === 401) answer = await send(true);
   if (answer.status >= 200 && answer.status < 300)
-    return { kind: 'accepted', request, appName: appName(answer.body) };
+    return {
+      kind: 'accepted',
+      request,
+      appName: url.pathname.endsWith('/apps') ? appName(answer.body) : undefined,
+    };
   return { kind: 'rejected', request, status: answer.status, codes: errorCodes(answer.body) };
 
   function send(fresh: boolean) {

@@ -43,8 +43,11 @@ export function providersOf(teams: readonly SimTeam[]): SimProvider[] {
 }
 
 export class ConnectionChecks {
-  /** Every request fails at the socket, as when the build machine cannot reach Apple. */
-  unreachable = false;
+  /**
+   * Requests fail at the socket, as when the build machine cannot reach Apple: all of them, or
+   * those the predicate picks (e.g. only the session check, so the portal work after it still runs).
+   */
+  unreachable: boolean | ((host: string, path: string) => boolean) = false;
   /** Every JWT is refused with 401 NOT_AUTHORIZED, as after the key was revoked. */
   apiKeyRevoked = false;
   /** What the API key's role may reach; a `false` answers 403 FORBIDDEN_ERROR. */
@@ -66,7 +69,9 @@ export class ConnectionChecks {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
       const url = new URL(req.url ?? '/', `https://${host}`);
       const isApi = API_HOSTS.has(host);
-      const answers = this.unreachable || host === OLYMPUS_HOST || (isApi && this.refusal(url.pathname));
+      const unreachable =
+        typeof this.unreachable === 'function' ? this.unreachable(host, url.pathname) : this.unreachable;
+      const answers = unreachable || host === OLYMPUS_HOST || (isApi && this.refusal(url.pathname));
       if (!answers) return handler(req, res);
 
       const entry: PortalRequestLogEntry = {
@@ -85,7 +90,7 @@ export class ConnectionChecks {
       const cookies = parseCookies(req.headers.cookie);
       if (cookies.size) entry.cookieNames = [...cookies.keys()];
       options.requestLog.push(entry);
-      if (this.unreachable) {
+      if (unreachable) {
         entry.status = -1;
         entry.fault = 'unreachable';
         req.socket.destroy();
