@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../common/step/index.ts';
 import {
   API_KEY_PRIVATE_KEY_PEM,
   appleIdConnection,
@@ -6,8 +7,11 @@ import {
   connectionFixturePath,
   daysFromNow,
 } from '../../testkit/fixtures/connections/index.ts';
+import { connectionPayload } from '../../testkit/fixtures/provisioning.ts';
 import { startBuildApiSimulator } from '../../testkit/simulators/index.ts';
+import { type PortalSimulator, startPortalSimulator } from '../../testkit/simulators/portal/index.ts';
 import { connectionCommand } from '../cli/commands/connection.ts';
+import { main } from '../cli/main.ts';
 import { apiKeyParses } from '../lib/bitrise-cli/connection-report.ts';
 import { collect } from './helpers.ts';
 
@@ -61,5 +65,100 @@ describe('steps connection', () => {
     expect(apiKeyParses(API_KEY_PRIVATE_KEY_PEM).ok).toBe(true);
     expect(apiKeyParses('-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----').ok).toBe(false);
     expect(appleIdConnection()).toHaveProperty('apple_id');
+  });
+});
+
+describe('steps connection --live', () => {
+  async function live(
+    setup: (sim: PortalSimulator) => void,
+    payload: (sim: PortalSimulator) => Record<string, unknown>,
+    options: { minDaysLeft?: number } = {},
+  ) {
+    const sim = await startPortalSimulator({
+      teams: [
+        { teamId: 'AAAAAAAAAA', name: 'Alpha Apps' },
+        { teamId: 'BBBBBBBBBB', name: 'Beta Builds' },
+      ],
+    });
+    const api = await startBuildApiSimulator({ payload: payload(sim) });
+    try {
+      setup(sim);
+      const out = collect();
+      const code = await connectionCommand({
+        buildUrl: api.url,
+        token: api.token,
+        out,
+        env: { ...sim.hostMapEnv },
+        live: true,
+        clock: systemClock(0.05),
+        ...options,
+      });
+      return { code, text: out.text(), requests: sim.requestLog.map((e) => e.path) };
+    } finally {
+      await api.close();
+      await sim.close();
+    }
+  }
+  const both = (sim: PortalSimulator) => ({
+    ...connectionPayload(sim, 'apple_id'),
+    ...connectionPayload(sim, 'api_key'),
+  });
+
+  it('prints what Apple says: the account, its teams, the days left, the key; exit 0', async () => {
+    const { code, text, requests } = await live(() => {}, both);
+    expect(code).toBe(0);
+    expect(text).toContain(
+      'Apple accepts the connected Apple ID session of Sim Ulated (sim.ulated@example.com)',
+    );
+    expect(text).toMatch(/Session expiry: (19 days 23 hours|20 days 0 hours) left/);
+    expect(text).toContain('- Beta Builds (provider ID 118001111)');
+    expect(text).toContain('- Alpha Apps (team ID AAAAAAAAAA)');
+    expect(text).toMatch(/Apple accepts the App Store Connect API key \w+ \(GET \/v1\/apps\?limit=1/);
+    expect(text).toContain('Result: usable, and Apple accepts it');
+    expect(requests.sort()).toEqual(['/v1/apps', 'listTeams', 'olympusSession']);
+  });
+
+  it('exits 1 when Apple no longer accepts the session', async () => {
+    const { code, text } = await live((sim) => sim.expireSession(), both);
+    expect(code).toBe(1);
+    expect(text).toContain(
+      'Result: not usable: Apple no longer accepts the connected Apple ID session (GET /olympus/v1/session: 401)',
+    );
+  });
+
+  it('exits 1 when Apple rejects the key', async () => {
+    const { code, text } = await live(
+      (sim) => {
+        sim.connection.apiKeyRevoked = true;
+      },
+      (sim) => connectionPayload(sim, 'api_key'),
+    );
+    expect(code).toBe(1);
+    expect(text).toMatch(
+      /Result: not usable: Apple rejects the App Store Connect API key \w+ \(GET \/v1\/apps\?limit=1: 401/,
+    );
+  });
+
+  it('exits 1 when the session ends within --min-days-left, for a scheduled build', async () => {
+    const soon = (sim: PortalSimulator) => ({
+      ...connectionPayload(sim, 'apple_id'),
+      connection_expiry_date: daysFromNow(2).toISOString(),
+    });
+    const { code, text } = await live(() => {}, soon, { minDaysLeft: 3 });
+    expect(code).toBe(1);
+    expect(text).toMatch(
+      /Result: not usable: the Apple ID session ends in (1 day 23 hours|2 days 0 hours), within the 3 days asked for/,
+    );
+    expect((await live(() => {}, soon, { minDaysLeft: 1 })).code).toBe(0);
+  });
+
+  it('takes --live and --min-days-left from the command line', async () => {
+    const out = collect();
+    const code = await main(
+      ['connection', '--build-url', `file://${connectionFixturePath('empty')}`, '--min-days-left', '40'],
+      { out },
+    );
+    expect(code).toBe(2);
+    expect(out.text()).toContain('--min-days-left takes a number of days from 0 to 30');
   });
 });

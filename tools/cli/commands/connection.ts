@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { Clock } from '../../../common/step/index.ts';
 import { connectionReport } from '../../lib/bitrise-cli/connection-report.ts';
 import { consoleOut, type Out } from '../../lib/repo.ts';
 import { UsageError } from '../../lib/usage-error.ts';
@@ -26,6 +27,23 @@ export const connectionModule = (context: CommandContext) =>
           requiresArg: true,
           describe: 'Read the token from this file (keeps it out of shell history)',
         })
+        .option('live', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Also ask Apple whether it accepts the session and the API key, as the Steps do before their work; exit 1 when it does not',
+        })
+        .option('min-days-left', {
+          type: 'number',
+          requiresArg: true,
+          describe: 'Exit 1 when the Apple ID session ends within this many days (for a scheduled build)',
+        })
+        .check((args) => {
+          const days = args['min-days-left'];
+          if (days !== undefined && (!Number.isFinite(days) || days < 0 || days > 30))
+            throw new UsageError('--min-days-left takes a number of days from 0 to 30');
+          return true;
+        })
         .example(
           '$0 connection --build-url https://app.bitrise.io/build/<slug> --token-file token.txt',
           'Test a build',
@@ -33,12 +51,18 @@ export const connectionModule = (context: CommandContext) =>
         .example(
           '$0 connection --build-url file://testkit/fixtures/connections/apple-id.json',
           'Inspect a saved connection JSON',
+        )
+        .example(
+          '$0 connection --live --min-days-left 3',
+          'In a scheduled Bitrise build: fail 3 days before the session ends',
         ),
     run: (args) =>
       connectionCommand({
         buildUrl: args['build-url'],
         token: args.token,
         tokenFile: args['token-file'],
+        live: args.live,
+        minDaysLeft: args['min-days-left'],
         out: context.out,
       }),
   });
@@ -50,6 +74,9 @@ export interface ConnectionCommandOptions {
   env?: NodeJS.ProcessEnv;
   out?: Out;
   retryBaseDelayMs?: number;
+  live?: boolean;
+  minDaysLeft?: number;
+  clock?: Clock;
 }
 
 export async function connectionCommand(options: ConnectionCommandOptions): Promise<number> {
@@ -72,12 +99,12 @@ export async function connectionCommand(options: ConnectionCommandOptions): Prom
     token: token || 'local',
     env,
     retryBaseDelayMs: options.retryBaseDelayMs,
+    live: options.live,
+    minDaysLeft: options.minDaysLeft,
+    clock: options.clock,
   });
   for (const line of report.lines) out.log(line);
-  out.log(
-    report.usable
-      ? 'Result: usable'
-      : 'Result: nothing usable is connected, or the Apple ID session has expired',
-  );
+  if (report.usable) out.log(options.live ? 'Result: usable, and Apple accepts it' : 'Result: usable');
+  else for (const problem of report.problems) out.log(`Result: not usable: ${problem}`);
   return report.usable ? 0 : 1;
 }

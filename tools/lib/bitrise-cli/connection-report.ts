@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import {
   CONNECTION_MODES,
+  ConnectionCheck,
   type ConnectionMode,
   type Credentials,
   formatTimeLeft,
@@ -10,12 +11,23 @@ import {
   timeLeft,
 } from '../../../common/apple/index.ts';
 import { type Connection, fetchConnection, IDMSA_ORIGIN } from '../../../common/bitrise/index.ts';
-import { errorMessage, Logger, Redactor, Secret } from '../../../common/step/index.ts';
+import {
+  type Clock,
+  describeFailure,
+  errorMessage,
+  Logger,
+  Redactor,
+  Secret,
+  stripAnsi,
+  systemClock,
+} from '../../../common/step/index.ts';
 
 /**
  * `steps connection`: what Bitrise's "Test the connection" button shows, from the command line.
  * Fetches the build's connection through common/bitrise and runs common/apple's selection for
- * every `connection` value with no inputs, exactly as a Step would. Prints no secrets.
+ * every `connection` value with no inputs, exactly as a Step would. With `live`, it also asks Apple
+ * whether it accepts the session and the key, with the Steps' own connection check
+ * (common/apple/preflight). Prints no secrets.
  */
 
 export interface ConnectionReportOptions {
@@ -25,12 +37,22 @@ export interface ConnectionReportOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   retryBaseDelayMs?: number;
+  /** Ask Apple whether it accepts the session and the key. */
+  live?: boolean;
+  /** Count the connection as not usable when the session ends within this many days. */
+  minDaysLeft?: number;
+  clock?: Clock;
 }
 
 export interface ConnectionReport {
   lines: string[];
-  /** Something usable is connected and the Apple ID session (if any) has not expired. */
+  /**
+   * Something usable is connected, the Apple ID session (if any) has not expired nor ends within
+   * `minDaysLeft` days, and, when asked, Apple accepts the session and the key.
+   */
   usable: boolean;
+  /** Why it is not usable, one line each. */
+  problems: string[];
 }
 
 const silent = () => new Logger({ write: () => true }, new Redactor());
@@ -71,6 +93,7 @@ export async function connectionReport(options: ConnectionReportOptions): Promis
     retryBaseDelayMs: options.retryBaseDelayMs,
   });
 
+  const problems: string[] = [];
   let sessionOk = false;
   let expired = false;
   const apple = connection.appleId;
@@ -88,10 +111,15 @@ export async function connectionReport(options: ConnectionReportOptions): Promis
     else if (isExpired(expiry, now)) {
       expired = true;
       lines.push(`  session expired at ${goUtcString(expiry)}: re-authenticate the Apple ID on bitrise.io`);
-    } else
-      lines.push(
-        `  session expires at ${goUtcString(expiry)}: ${formatTimeLeft(timeLeft(expiry, now))} left`,
-      );
+      problems.push('the Apple ID session has expired');
+    } else {
+      const left = timeLeft(expiry, now);
+      lines.push(`  session expires at ${goUtcString(expiry)}: ${formatTimeLeft(left)} left`);
+      if (options.minDaysLeft !== undefined && left.totalMs < options.minDaysLeft * 86_400_000)
+        problems.push(
+          `the Apple ID session ends in ${formatTimeLeft(left)}, within the ${options.minDaysLeft} days asked for: re-authenticate the Apple ID on bitrise.io (Account settings › Apple Developer Account) now`,
+        );
+    }
     sessionOk = !expired && cookies.length > 0;
   }
 
@@ -114,8 +142,78 @@ export async function connectionReport(options: ConnectionReportOptions): Promis
   for (const mode of CONNECTION_MODES)
     lines.push(`  ${mode}: ${await selectionFor(mode, connection, now, env, cwd)}`);
 
-  return { lines, usable: (keyOk || sessionOk || (apple !== undefined && !expired)) && !expired };
+  if (options.live)
+    problems.push(...(await liveCheck(connection, lines, { env, cwd, now, clock: options.clock })));
+  const connected = (keyOk || sessionOk || (apple !== undefined && !expired)) && !expired;
+  if (!connected && problems.length === 0) problems.push('nothing usable is connected');
+  return { lines, usable: connected && problems.length === 0, problems };
 }
+
+/**
+ * Asks Apple about the session and the key, each as a Step would (connection value `apple_id`,
+ * then `api_key`), and adds what it says to `lines`; returns Apple's refusals.
+ */
+async function liveCheck(
+  connection: Connection,
+  lines: string[],
+  options: { env: Record<string, string | undefined>; cwd: string; now: Date; clock?: Clock },
+): Promise<string[]> {
+  const refusals: string[] = [];
+  const checks: Array<[ConnectionMode, boolean]> = [
+    ['apple_id', connection.appleId !== undefined],
+    ['api_key', connection.apiKey !== undefined],
+  ];
+  lines.push('Live check with Apple:');
+  for (const [mode, present] of checks) {
+    if (!present) continue;
+    let credentials: Credentials | undefined;
+    try {
+      credentials = await selectCredentials({
+        mode,
+        connection,
+        inputs: NO_INPUTS,
+        expiryPolicy: 'warn',
+        warningDays: 0,
+        now: options.now,
+        env: options.env,
+        cwd: options.cwd,
+        logger: silent(),
+      });
+    } catch (err) {
+      lines.push(`  ${mode}: not asked, ${errorMessage(err).split('\n')[0]}`);
+      continue;
+    }
+    const printed: string[] = [];
+    const logger = new Logger({ write: (text: string) => printed.push(text) }, new Redactor());
+    const check = ConnectionCheck.start({
+      enabled: true,
+      credentials,
+      apiKeyUse: { kind: 'read' },
+      portalTeams: true,
+      requireProvider: true,
+      env: options.env,
+      clock: options.clock ?? systemClock(),
+    });
+    try {
+      await check.verdict(logger);
+    } catch (err) {
+      const reason = describeFailure(err).reason;
+      refusals.push(reason);
+      printed.push(`${reason}\n`);
+    }
+    for (const line of stripAnsi(printed.join('')).split('\n'))
+      if (line.trim() && line !== 'Connection check with Apple') lines.push(`  ${line}`);
+  }
+  return refusals;
+}
+
+const NO_INPUTS = {
+  appleId: '',
+  password: new Secret(''),
+  appPassword: new Secret(''),
+  apiKeyPath: new Secret(''),
+  apiIssuer: '',
+};
 
 async function selectionFor(
   mode: ConnectionMode,
@@ -128,13 +226,7 @@ async function selectionFor(
     const credentials = await selectCredentials({
       mode,
       connection,
-      inputs: {
-        appleId: '',
-        password: new Secret(''),
-        appPassword: new Secret(''),
-        apiKeyPath: new Secret(''),
-        apiIssuer: '',
-      },
+      inputs: NO_INPUTS,
       expiryPolicy: 'fail',
       warningDays: 0,
       now,
