@@ -34,8 +34,11 @@ export interface StepDefinition<S extends InputSchema, C, R, D = unknown> {
   ensureDependencies?: (config: C, ctx: StepContext) => Promise<D>;
   /** `dependencies` is undefined when the Step has no ensureDependencies. */
   run: (config: C, ctx: StepContext, dependencies: D) => Promise<R>;
-  /** Called after run, also when it failed (result undefined), so diagnostics are exported. */
-  outputs?: (config: C, result: R | undefined, ctx: StepContext) => Output[];
+  /**
+   * Called after run, also when it failed (result undefined, `failure` its error), so diagnostics
+   * and what the work got done before failing (a FailureProgress beside the error) are exported.
+   */
+  outputs?: (config: C, result: R | undefined, ctx: StepContext, failure: unknown) => Output[];
   /**
    * The page for the build's Reports tab, after the outputs, on success and on failure (also when
    * configure failed: config undefined). Written only when BITRISE_HTML_REPORT_DIR is set; a
@@ -113,7 +116,7 @@ export async function runStep<S extends InputSchema, C, R, D>(
       failure = err;
     }
     try {
-      const outputs = step.outputs?.(config, result, ctx) ?? [];
+      const outputs = step.outputs?.(config, result, ctx, failure) ?? [];
       if (outputs.length > 0) {
         logger.info('Exporting outputs');
         await exportOutputs(outputs, ctx.exec, env);

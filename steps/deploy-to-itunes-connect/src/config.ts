@@ -21,6 +21,7 @@ import {
 } from '../../../common/step/index.ts';
 import { ArtifactError, type ArtifactInfo, inspectIpa, inspectPkg, platformOf } from './artifact.ts';
 import type { inputs } from './inputs.generated.ts';
+import { planUpload, type UploadPlan, uploadInputProblems } from './upload-method.ts';
 
 const INPUT_NAMES = { ...DEFAULT_INPUT_NAMES, appleId: 'itunescon_user' };
 
@@ -46,6 +47,8 @@ export interface Config {
   credentials: Credentials;
   /** The Step's environment for every child, without FASTLANE_PASSWORD (as upstream). */
   env: Env;
+  /** Through the App Store Connect API or fastlane deliver (upload_method), and what follows in TestFlight. */
+  upload: UploadPlan;
 }
 
 const FASTLANE_VERSION = /^(latest|latest-stable|\d+(\.\d+){1,3}([.-][0-9A-Za-z]+)*)$/;
@@ -143,14 +146,17 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     );
   }
 
+  problems.push(...uploadInputProblems(values, artifact));
+
   if (problems.length > 0) throw new InputError(problems);
   if (!artifact) throw new Error('unreachable: artifact validated');
 
   reportArtifact(artifact, values, ctx);
   const credentials = await selectCredentials(values, ctx);
+  const upload = planUpload(values, artifact, credentials, ctx.logger);
 
   const env: Env = { ...ctx.env };
-  if (env['FASTLANE_PASSWORD'] !== undefined) {
+  if (upload.method === 'deliver' && env['FASTLANE_PASSWORD'] !== undefined) {
     delete env['FASTLANE_PASSWORD'];
     ctx.logger.print(
       'FASTLANE_PASSWORD is not passed on to fastlane (deliver gets the password as DELIVER_PASSWORD)',
@@ -161,11 +167,13 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     inputs: values,
     artifact,
     appArgs: appArgs(values, ctx),
-    teamArgs: teamArgs(values, ctx),
+    teamArgs: upload.method === 'deliver' ? teamArgs(values, ctx) : [],
     extraArgs,
-    setup: fastlaneSetup(values, ctx, abs),
+    // The API upload installs nothing; fastlane's setup is worked out (and logged) for deliver only.
+    setup: upload.method === 'deliver' ? fastlaneSetup(values, ctx, abs) : { kind: 'installed' },
     credentials,
     env,
+    upload,
   };
 }
 

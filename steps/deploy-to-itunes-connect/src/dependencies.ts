@@ -15,7 +15,15 @@ const FASTLANE_SETUP_HINT =
   "see the gem or bundle output above: check that the Gemfile.lock installs with this stack's Ruby and that rubygems.org is reachable, or set fastlane_version to use another fastlane";
 
 /** What the dependencies phase finds out and makes ready, for the upload and the report. */
-export interface Toolchain {
+export type Toolchain = DeliverToolchain | ApiToolchain;
+
+/** The API upload needs nothing but node: no Xcode, no Ruby, no fastlane. */
+export interface ApiToolchain {
+  method: 'api';
+}
+
+export interface DeliverToolchain {
+  method: 'deliver';
   /** Major Xcode version, undefined without xcodebuild: it decides the Transporter variables. */
   xcodeMajor: number | undefined;
   /** How deliver is started. */
@@ -24,8 +32,12 @@ export interface Toolchain {
   cwd: string;
 }
 
-/** Xcode's version decides the Transporter variables; then fastlane is made ready and reported. */
+/**
+ * For deliver, Xcode's version decides the Transporter variables; then fastlane is made ready and
+ * reported. The API upload has nothing to set up.
+ */
 export async function ensureDependencies(config: Config, ctx: StepContext): Promise<Toolchain> {
+  if (config.upload.method === 'api') return { method: 'api' };
   const xcodeMajor = await xcodeMajorVersion(config, ctx);
   const started = Date.now();
   ctx.logger.info('Fastlane setup');
@@ -38,7 +50,7 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
   const { launcher, cwd } = prepared;
   await reportFastlaneVersion(launcher, installContext(config, ctx, cwd));
   ctx.logger.print(`fastlane setup took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { xcodeMajor, launcher, cwd };
+  return { method: 'deliver', xcodeMajor, launcher, cwd };
 }
 
 function installContext(config: Config, ctx: StepContext, cwd: string): InstallContext {

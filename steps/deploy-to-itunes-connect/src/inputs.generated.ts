@@ -74,6 +74,37 @@ export const inputs = {
     kind: 'bool',
     required: true,
   },
+  upload_method: {
+    kind: 'oneOf',
+    options: ['auto', 'api', 'deliver'],
+    required: true,
+  },
+  wait_for_processing: {
+    kind: 'bool',
+    required: true,
+  },
+  processing_timeout_minutes: {
+    kind: 'int',
+    min: 1,
+    max: 1440,
+    default: 30,
+    required: true,
+  },
+  what_to_test: {
+    kind: 'string',
+  },
+  beta_groups: {
+    kind: 'list',
+    separator: 'pipe-or-newline',
+  },
+  uses_non_exempt_encryption: {
+    kind: 'oneOf',
+    options: ['yes', 'no'],
+  },
+  submit_for_beta_review: {
+    kind: 'bool',
+    required: true,
+  },
   dry_run: {
     kind: 'bool',
   },

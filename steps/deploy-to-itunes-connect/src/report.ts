@@ -22,7 +22,8 @@ import {
 } from '../../../common/step/index.ts';
 import type { Config } from './config.ts';
 import type { Toolchain } from './dependencies.ts';
-import type { Result, UploadedBuild } from './run.ts';
+import type { Result, TransferStats, UploadedBuild } from './run.ts';
+import { apiUploadProgress } from './upload/api-upload.ts';
 
 const REPORT_NAME = 'deploy-to-itunes-connect';
 
@@ -41,11 +42,15 @@ export function report(outcome: StepOutcome<Config, Result, Toolchain>, ctx: Ste
     'Stopped before the upload: the inputs, the artifact or the connection were not usable.';
   if (config) {
     const what = config.artifact.kind === 'ipa' ? 'The IPA' : 'The PKG';
+    // An API upload that failed after App Store Connect made the build (processing, TestFlight).
+    const uploadedBuild = result?.build ?? apiUploadProgress.of(failure);
     summary =
       failure !== undefined
-        ? durations.run !== undefined
-          ? `The upload failed after ${formatDuration(durations.run)}.`
-          : 'Stopped while fastlane was being set up: nothing was uploaded.'
+        ? uploadedBuild
+          ? `${what} is uploaded (build ${uploadedBuild.id}), but the Step failed after it.`
+          : durations.run !== undefined
+            ? `The upload failed after ${formatDuration(durations.run)}.`
+            : 'Stopped while fastlane was being set up: nothing was uploaded.'
         : dryRun
           ? 'Dry run: the artifact and the connection were checked, nothing was uploaded.'
           : `${what} is uploaded to App Store Connect${result?.uploadMs !== undefined ? ` in ${formatDuration(result.uploadMs)}` : ''}.`;
@@ -54,7 +59,7 @@ export function report(outcome: StepOutcome<Config, Result, Toolchain>, ctx: Ste
       artifactSection(config),
       uploadSection(config, outcome),
     );
-    if (result?.uploaded) sections.push(buildSection(result.build));
+    if (result?.uploaded || uploadedBuild) sections.push(buildSection(uploadedBuild));
     // Apple's refusal explains the failure: right under the reason.
     const output = deliverOutput(failure);
     if (output) sections.unshift(output);
@@ -97,9 +102,10 @@ function artifactSection(config: Config): Html {
   );
 }
 
-function uploadMethod(toolchain: Toolchain | undefined): Html {
+function uploadMethod(config: Config, toolchain: Toolchain | undefined): Html | string {
+  if (config.upload.method === 'api') return "App Store Connect's build upload API (no fastlane, no Xcode)";
   const deliver = code('fastlane deliver');
-  if (!toolchain) return html`${deliver} ${muted('(fastlane was not set up)')}`;
+  if (toolchain?.method !== 'deliver') return html`${deliver} ${muted('(fastlane was not set up)')}`;
   const { xcodeMajor } = toolchain;
   if (xcodeMajor === undefined) return html`${deliver} (no Xcode on this machine)`;
   if (xcodeMajor >= 14) return html`${deliver}, which uploads with altool (Xcode ${xcodeMajor})`;
@@ -124,24 +130,30 @@ function uploadSection(config: Config, outcome: StepOutcome<Config, Result, Tool
   else if (failure !== undefined && durations.run !== undefined)
     uploadTime = `failed after ${formatDuration(durations.run)}`;
   else uploadTime = muted('did not start');
+  const processingMs = (result?.build ?? apiUploadProgress.of(failure))?.processingMs;
   return section(
     'Upload',
     keyValues([
-      ['Method', uploadMethod(outcome.dependencies)],
+      ['Method', uploadMethod(config, outcome.dependencies)],
       ['App on App Store Connect', app],
       team ? ['Team', team] : false,
       ['Platform', inputs.platform],
       ['Skipped', skipped.length ? skipped.join(', ') : muted('nothing')],
       ['Submit for review', inputs.submit_for_review ? 'yes' : 'no'],
       ['Upload time', uploadTime],
-      [
-        'Processing time',
-        result?.build?.processingMs !== undefined
-          ? formatDuration(result.build.processingMs)
-          : muted('not followed'),
-      ],
+      result?.transfer ? ['Transfer', transferText(result.transfer)] : false,
+      ['Processing time', processingMs !== undefined ? formatDuration(processingMs) : muted('not followed')],
     ]),
   );
+}
+
+/** `200.0 MB in 25 parts; 2 sent again (216.8 MB sent)` */
+function transferText(transfer: TransferStats): string {
+  const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+  const again = transfer.retriedParts
+    ? `; ${transfer.retriedParts} sent again (${mb(transfer.sentBytes)} sent)`
+    : '';
+  return `${mb(transfer.fileBytes)} in ${transfer.parts} part${transfer.parts === 1 ? '' : 's'}${again}`;
 }
 
 function buildSection(build: UploadedBuild | undefined): Html {

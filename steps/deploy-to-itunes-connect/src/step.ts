@@ -2,6 +2,7 @@ import type { StepDefinition } from '../../../common/step/index.ts';
 import { type Config, configure } from './config.ts';
 import { ensureDependencies, type Toolchain } from './dependencies.ts';
 import { inputs } from './inputs.generated.ts';
+import { outputs } from './outputs.ts';
 import { report } from './report.ts';
 import { type Result, run } from './run.ts';
 
@@ -11,5 +12,6 @@ export const deployToItunesConnect: StepDefinition<typeof inputs, Config, Result
   configure,
   ensureDependencies,
   run,
+  outputs,
   report,
 };

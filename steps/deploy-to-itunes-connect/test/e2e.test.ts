@@ -121,6 +121,8 @@ async function deploy(payload: Record<string, unknown>, options: RunOptions = {}
       build_api_token: sim.token,
       ipa_path: 'App.ipa',
       bundle_id: 'io.bitrise.sample',
+      // These tests are about deliver; the API upload (auto's choice with an API key) has its own.
+      upload_method: 'deliver',
       ...options.inputs,
     },
     env: {

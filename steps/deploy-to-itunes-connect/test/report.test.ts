@@ -24,6 +24,7 @@ const config = {
   },
   artifact: { kind: 'pkg', path: '/builds/App.pkg', size: 2_500_000 },
   credentials: undefined,
+  upload: { method: 'deliver' },
 } as unknown as Config;
 
 function outcome(
@@ -31,7 +32,7 @@ function outcome(
 ): StepOutcome<Config, Result, Toolchain> {
   return {
     config,
-    dependencies: { xcodeMajor: 13, launcher: { kind: 'installed' }, cwd: '/src' },
+    dependencies: { method: 'deliver', xcodeMajor: 13, launcher: { kind: 'installed' }, cwd: '/src' },
     result: undefined,
     failure: undefined,
     startedAt: new Date(NOW),
