@@ -1,4 +1,4 @@
-// `npm run bench`: Step start-up overhead, bundle sizes, peak memory and auto-provision timings,
+// `npm run bench`: Step start-up overhead, bundle sizes, peak memory, auto-provision timings and the API upload,
 // printed as a table with each target met or missed, and saved to bench/results/latest.json.
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -16,6 +16,7 @@ import { appleIdConnection } from '../testkit/fixtures/connections/index.ts';
 import { REPO_ROOT, stepYmlDefaults } from '../testkit/harness.ts';
 import { startBuildApiSimulator } from '../testkit/simulators/build-api/index.ts';
 import { autoProvisionBench } from './auto-provision.ts';
+import { deployUploadBench } from './deploy-upload.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 const TARGETS = { overheadRatio: 2.5, bundleBytes: 1.5 * 1024 * 1024, peakRssMb: 100 };
@@ -209,6 +210,9 @@ async function main() {
 
   const provision = await autoProvisionBench(rows);
   if (provision) results['autoProvision'] = provision;
+
+  const upload = await deployUploadBench(rows);
+  if (upload) results['deployUpload'] = upload;
 
   const width = Math.max(...rows.map((r) => r.measure.length));
   console.log(`\n${'measure'.padEnd(width)}  ${'value'.padStart(12)}  ${'target'.padEnd(14)}  result`);

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+// Straight from their modules: the portal barrel would bring the provisioning client (and node-forge) along.
 import {
   type AppStoreConnectClient,
-  type Build,
-  type BuildUploadUti,
   createAppStoreConnectClient,
-} from '../../../../common/portal/index.ts';
+} from '../../../../common/portal/app-store-connect.ts';
+import type { Build, BuildUploadUti } from '../../../../common/portal/index.ts';
 import { createHttpClient, FailureProgress, type StepContext } from '../../../../common/step/index.ts';
 import type { Config } from '../config.ts';
 import type { Result, UploadedBuild } from '../run.ts';

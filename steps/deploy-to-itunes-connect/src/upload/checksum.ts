@@ -1,29 +1,49 @@
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 
 /** MD5, the algorithm Apple's asset uploads have always used and the one `composite` allows. */
 export const CHECKSUM_ALGORITHM = 'MD5';
 
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Reads the file through one 1 MB buffer, again and again, so memory stays flat whatever the
+ * file's size, and answers its MD5 as lower-case hex (Apple does not document the encoding; its
+ * older asset API and the public clients use hex). A CommonJS script for a worker thread: the Step
+ * is one bundled file, so the worker's code travels as text.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
+const hash = createHash('md5');
+const buffer = Buffer.allocUnsafe(1024 * 1024);
+const fd = openSync(workerData.path, 'r');
+try {
+  for (let position = 0; ; ) {
+    const bytes = readSync(fd, buffer, 0, buffer.length, position);
+    if (bytes === 0) break;
+    hash.update(buffer.subarray(0, bytes));
+    position += bytes;
+  }
+} finally {
+  closeSync(fd);
+}
+parentPort.postMessage(hash.digest('hex'));
+`;
 
 /**
- * The file's MD5 as lower-case hex (Apple does not document the encoding; its older asset API and
- * the public clients use hex). One buffer is read into again and again, so memory stays flat
- * whatever the file's size; it runs while the parts are sent, reading what they read from the cache.
+ * The file's MD5, computed on a worker thread while the parts are sent: hashing is as much work as
+ * reading the file, and on the main thread it would hold up the sending it runs beside.
  */
-export async function fileChecksum(path: string): Promise<string> {
-  const hash = createHash('md5');
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  const file = await open(path, 'r');
-  try {
-    for (let position = 0; ; ) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      position += bytesRead;
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
+export function fileChecksum(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path } });
+    let answered = false;
+    worker.once('message', (hash: string) => {
+      answered = true;
+      resolve(hash);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the checksum of ${path} was not computed (worker exit code ${code})`));
+    });
+  });
 }

@@ -4,7 +4,7 @@ import { StepError } from '../../../../common/step/index.ts';
 import type { PartOperation } from './operations.ts';
 
 /** Each part is read in slices of this size into two buffers used in turn, whatever the part's size. */
-const SLICE_BYTES = 128 * 1024;
+const SLICE_BYTES = 256 * 1024;
 
 /** One attempt at a part failed; `retryable` says whether sending it again can help. */
 export class PartFailure extends StepError {

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Got } from 'got';
-import { mapConcurrent } from '../../../../common/portal/index.ts';
+import { mapConcurrent } from '../../../../common/portal/concurrency.ts';
 import { type Clock, errorMessage, type Logger, retry, StepError } from '../../../../common/step/index.ts';
 import type { TransferStats } from '../run.ts';
 import type { PartOperation } from './operations.ts';
@@ -8,7 +8,7 @@ import { PartFailure, sendPart } from './part-sender.ts';
 import type { UploadProgress } from './progress.ts';
 
 /** Parts in flight at once: enough to fill a long, fat connection, few enough for Apple's limits. */
-export const PARALLEL_PARTS = 4;
+export const PARALLEL_PARTS = 8;
 const PART_ATTEMPTS = 5;
 
 export interface SendPartsOptions {

@@ -1,5 +1,6 @@
+// Straight from its module: the portal barrel would bring the provisioning client (and node-forge) along.
+import { PortalApiError } from '../../../../common/portal/errors.ts';
 import type { App, AppStoreConnectClient, BetaGroup, BuildNumber } from '../../../../common/portal/index.ts';
-import { PortalApiError } from '../../../../common/portal/index.ts';
 import { type StepContext, StepError } from '../../../../common/step/index.ts';
 import type { ApiUploadPlan } from '../upload-method.ts';
 
