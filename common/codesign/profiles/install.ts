@@ -11,6 +11,12 @@ export const PROFILE_DIRS = [
 export interface InstallProfileOptions {
   /** The user's home folder (`$HOME`). */
   homeDir: string;
+  /**
+   * The file's extension, chosen by profile type: `provisionprofile` for macOS and Mac Catalyst
+   * profiles, `mobileprovision` for the rest. Xcode refuses a mismatched one. Without it the
+   * profile's own Platform decides (`OSX` → `provisionprofile`).
+   */
+  extension?: 'mobileprovision' | 'provisionprofile';
 }
 
 /**
@@ -22,7 +28,8 @@ export function installProfile(
   options: InstallProfileOptions,
 ): string[] {
   const decoded = Buffer.isBuffer(profile) ? decodeProfile(profile) : profile;
-  const extension = decoded.platform === 'osx' ? 'provisionprofile' : 'mobileprovision';
+  const extension =
+    options.extension ?? (decoded.platform === 'osx' ? 'provisionprofile' : 'mobileprovision');
   return PROFILE_DIRS.map((dir) => {
     const folder = join(options.homeDir, dir);
     mkdirSync(folder, { recursive: true, mode: 0o700 });

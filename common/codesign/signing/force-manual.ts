@@ -21,6 +21,11 @@ export interface ManualSigningTarget {
   profileSpecifier?: string;
   /** The device SDK whose conditional identity is also set; `iphoneos*` by default. */
   sdk?: string;
+  /**
+   * A target that builds for several platforms signs each with its own profile (and maybe its
+   * own certificate): `KEY[sdk=<sdk>]` for each, e.g. `PROVISIONING_PROFILE[sdk=macosx*]`.
+   */
+  perSdk?: ReadonlyArray<{ sdk: string; codeSignIdentity: string; profileUuid: string }>;
 }
 
 // Every existing `KEY[sdk=…]`/`KEY[config=…]` variant of these is overwritten too, so no stale
@@ -79,6 +84,10 @@ export function forceManualSigningText(text: string, targets: readonly ManualSig
         const base = existing.key.replace(/\[.*$/, '');
         if (existing.key !== base && OVERWRITTEN_VARIANTS.includes(base))
           values[existing.key] = values[base]!;
+      }
+      for (const variant of wanted.perSdk ?? []) {
+        values[`CODE_SIGN_IDENTITY[sdk=${variant.sdk}]`] = variant.codeSignIdentity;
+        values[`PROVISIONING_PROFILE[sdk=${variant.sdk}]`] = variant.profileUuid;
       }
       for (const key of Object.keys(values).sort()) edits.setEntry(settings, key, values[key]!);
     }

@@ -1,5 +1,4 @@
 import type { BundleIdCapability, CapabilitySetting, CapabilityType } from '../../../common/portal/index.ts';
-import { StepError } from '../../../common/step/index.ts';
 
 /** Entitlement key → App ID capability (go-xcode `ServiceTypeByKey`, restricted to the API's capability types). */
 const CAPABILITY_BY_ENTITLEMENT: Record<string, CapabilityType> = {
@@ -29,19 +28,13 @@ const CAPABILITY_BY_ENTITLEMENT: Record<string, CapabilityType> = {
   'com.apple.developer.coremedia.hls.low-latency': 'COREMEDIA_HLS_LOW_LATENCY',
   'com.apple.developer.networking.custom-protocol': 'NETWORK_CUSTOM_PROTOCOL',
   'com.apple.developer.system-extension.install': 'SYSTEM_EXTENSION_INSTALL',
+  'com.apple.developer.user-management': 'USER_MANAGEMENT',
 };
 
-/** Keys that need no capability of their own (go-xcode's ignored list, plus the App Clip markers). */
-const IGNORED = new Set([
-  'com.apple.developer.icloud-container-identifiers',
-  'com.apple.developer.ubiquity-container-identifiers',
-  'com.apple.developer.healthkit.access',
-  'com.apple.developer.parent-application-identifiers',
-  'com.apple.developer.on-demand-install-capable',
-]);
-
-/** Capabilities whose details (groups, merchant IDs, containers…) the API cannot set. */
-const CONFIGURE_MANUALLY = new Set<CapabilityType>(['APP_GROUPS', 'APPLE_PAY', 'ICLOUD', 'APPLE_ID_AUTH']);
+/** The capability an entitlement key needs on the App ID, if the API can enable one for it. */
+export function capabilityFor(key: string): CapabilityType | undefined {
+  return Object.hasOwn(CAPABILITY_BY_ENTITLEMENT, key) ? CAPABILITY_BY_ENTITLEMENT[key] : undefined;
+}
 
 const DATA_PROTECTION_LEVELS: Record<string, string> = {
   NSFileProtectionComplete: 'COMPLETE_PROTECTION',
@@ -58,23 +51,28 @@ export interface RequiredCapability {
 const setting = (key: string, option: string) =>
   [{ key, options: [{ key: option, enabled: true }] }] as CapabilitySetting[];
 
-/** The capabilities a target's entitlements need on its App ID, with upstream's settings. */
+/** Why a data protection level cannot be set, or undefined when it can. */
+export function dataProtectionProblem(value: unknown): string | undefined {
+  if (DATA_PROTECTION_LEVELS[String(value)]) return undefined;
+  return `unsupported data protection level (${String(value)}): use one of ${Object.keys(DATA_PROTECTION_LEVELS).join(', ')}`;
+}
+
+/**
+ * The capabilities a target's entitlements need on its App ID, with upstream's settings. Keys the
+ * API has no capability for are left to the entitlement review (entitlements.ts), as is a data
+ * protection level the API does not know.
+ */
 export function requiredCapabilities(entitlements: Record<string, unknown>): RequiredCapability[] {
   const required: RequiredCapability[] = [];
   for (const [key, value] of Object.entries(entitlements)) {
-    if (IGNORED.has(key)) continue;
-    const type = CAPABILITY_BY_ENTITLEMENT[key];
-    if (!type) continue; // not a portal capability (e.g. keychain-access-groups)
+    const type = capabilityFor(key);
+    if (!type) continue;
     if (required.some((r) => r.type === type)) continue;
     if (type === 'ICLOUD')
       required.push({ type, entitlement: key, settings: setting('ICLOUD_VERSION', 'XCODE_6') });
     else if (type === 'DATA_PROTECTION') {
       const level = DATA_PROTECTION_LEVELS[String(value)];
-      if (!level) {
-        throw new StepError(
-          `unsupported data protection level (${String(value)}) in com.apple.developer.default-data-protection: use one of ${Object.keys(DATA_PROTECTION_LEVELS).join(', ')}`,
-        );
-      }
+      if (!level) continue;
       required.push({ type, entitlement: key, settings: setting('DATA_PROTECTION_PERMISSION_LEVEL', level) });
     } else if (type === 'APPLE_ID_AUTH')
       required.push({
@@ -85,10 +83,6 @@ export function requiredCapabilities(entitlements: Record<string, unknown>): Req
     else required.push({ type, entitlement: key });
   }
   return required;
-}
-
-export function needsManualConfiguration(type: CapabilityType): boolean {
-  return CONFIGURE_MANUALLY.has(type);
 }
 
 /** Whether the App ID's capability satisfies the requirement; iCloud and Data Protection compare settings. */

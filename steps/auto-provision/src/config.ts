@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import {
   authInputProblem,
@@ -9,7 +10,12 @@ import {
   resolveCredentials,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
-import { analyzeProject, type ProjectAnalysis } from '../../../common/codesign/index.ts';
+import {
+  type AnalyzeProjectOptions,
+  analyzeProject,
+  type Platform,
+  type ProjectAnalysis,
+} from '../../../common/codesign/index.ts';
 import {
   InputError,
   type InputProblem,
@@ -20,6 +26,7 @@ import {
   wrapError,
 } from '../../../common/step/index.ts';
 import type { inputs } from './inputs.generated.ts';
+import { PLATFORM_NAMES } from './platforms.ts';
 
 /** What the app is signed for: the distribution_type input's value_options in step.yml. */
 export type DistributionType = Inputs<typeof inputs>['distribution_type'];
@@ -36,14 +43,11 @@ export interface Config {
   check: ConnectionCheck;
   /** `$HOME`, where the profiles are installed. */
   home: string;
+  /** The platforms the `platforms` input allows; undefined signs every one the targets build for. */
+  platforms?: ReadonlySet<Platform>;
+  /** The UDIDs of `test_device_list_path`, in the file's order. */
+  testDeviceUdids: string[];
 }
-
-/** Profile-attached entitlements: Apple has to approve them, so no API can generate such a profile. */
-const PROFILE_ATTACHED = [
-  /^com\.apple\.developer\.contacts\.notes$/,
-  /^com\.apple\.developer\.carplay-/,
-  /^com\.apple\.developer\.exposure-notification$/,
-];
 
 /**
  * Checks every input together (all problems in one InputError), then reads the project and selects
@@ -79,6 +83,8 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     ctx.logger,
   );
   if (authProblem) problems.push(authProblem);
+  const platforms = parsePlatforms(values.platforms, problem);
+  const testDeviceUdids = values.test_device_list_path ? readUdids(values.test_device_list_path) : [];
   if (problems.length > 0) throw new InputError(problems);
 
   // The project is read first: its problems are found without a request. Apple's answer on the
@@ -94,6 +100,58 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     credentials,
     check,
     home: ctx.env['HOME'] || homedir(),
+    platforms,
+    testDeviceUdids,
+  };
+}
+
+/** `iOS, Mac Catalyst` → the platforms; empty → undefined (all). Unknown names are input problems. */
+function parsePlatforms(
+  value: string,
+  problem: (key: string, message: string) => void,
+): ReadonlySet<Platform> | undefined {
+  const names = value
+    .split(/[,\n]/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0) return undefined;
+  const platforms = new Set<Platform>();
+  for (const name of names) {
+    const platform = PLATFORM_NAMES[name.toLowerCase().replace(/\s+/g, '-')];
+    if (platform) platforms.add(platform);
+    else
+      problem(
+        'platforms',
+        `"${name}" is not a platform: use iOS, iPadOS, watchOS, tvOS, visionOS, macOS or Mac Catalyst, separated by commas`,
+      );
+  }
+  return platforms;
+}
+
+/** The Xcode Archive Step's device list: UDIDs separated by commas, newlines or spaces, each once. */
+function readUdids(path: string): string[] {
+  const udids = readFileSync(path, 'utf8')
+    .split(/[\s,]+/)
+    .map((u) => u.trim())
+    .filter(Boolean);
+  return [...new Set(udids)];
+}
+
+/**
+ * Where and how the project is read. Targets are read as they will build once manual signing is
+ * forced (style Manual, the signing certificate's team and identity when they are known).
+ */
+export function projectOptions(
+  values: Inputs<typeof inputs>,
+  env: Record<string, string | undefined>,
+): AnalyzeProjectOptions {
+  return {
+    projectPath: values.project_path!,
+    scheme: values.scheme,
+    configuration: values.configuration || undefined,
+    signUITestTargets: values.sign_uitest_targets,
+    env,
+    signing: {},
   };
 }
 
@@ -101,24 +159,14 @@ function readProject(values: Inputs<typeof inputs>, ctx: StepContext): ProjectAn
   ctx.logger.info('Analyzing the project');
   let project: ProjectAnalysis;
   try {
-    project = analyzeProject({
-      projectPath: values.project_path!,
-      scheme: values.scheme,
-      configuration: values.configuration || undefined,
-      signUITestTargets: values.sign_uitest_targets,
-      env: ctx.env,
-      logger: ctx.logger,
-    });
+    // The team is the signing certificate's, known once the certificates are read: until then a
+    // bundle ID built from it is shown as it is.
+    project = analyzeProject({ ...projectOptions(values, ctx.env), teamUnknown: true, logger: ctx.logger });
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
     throw wrapError('Failed to analyze the project', err, {
       hint: 'check the project_path, scheme and configuration inputs',
     });
-  }
-  if (project.platform !== 'iOS' && project.platform !== 'tvOS') {
-    throw new StepError(
-      `Failed to analyze the project: the main target (${project.mainTarget.name}) is a ${project.platform} app; only iOS and tvOS apps can be auto-provisioned`,
-    );
   }
   ctx.logger.print(`Project: ${project.projectPath}`);
   ctx.logger.print(
@@ -129,15 +177,10 @@ function readProject(values: Inputs<typeof inputs>, ctx: StepContext): ProjectAn
       'The main target uses automatic (Xcode-managed) signing: it is switched to manual signing',
     );
   for (const target of project.targets) {
-    const keys = Object.keys(target.entitlements);
-    ctx.logger.print(
-      `- ${target.name} (${target.isUITest ? 'UITest' : target.kind}): ${target.bundleId}${keys.length ? `, entitlements: ${keys.join(', ')}` : ''}`,
-    );
-    if (target.isUITest) continue;
-    const attached = keys.find((key) => PROFILE_ATTACHED.some((pattern) => pattern.test(key)));
-    if (attached) {
-      throw new StepError(
-        `Failed to analyze the project: can not create profile with unsupported entitlement (${attached}) for the target: (${target.name}). Please generate provisioning profile manually on Apple Developer Portal and use the Certificate and profile installer Step instead`,
+    for (const variant of target.variants) {
+      const keys = Object.keys(variant.entitlements);
+      ctx.logger.print(
+        `- ${target.name} (${target.isUITest ? 'UITest' : target.kind}, ${variant.platform}): ${variant.bundleId}${variant.awaitsTeam ? " (uses DEVELOPMENT_TEAM: resolved with the signing certificate's team)" : ''}${keys.length ? `, entitlements: ${keys.join(', ')}` : ''}`,
       );
     }
   }

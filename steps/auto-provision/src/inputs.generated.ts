@@ -31,7 +31,7 @@ export const inputs = {
   },
   distribution_type: {
     kind: 'oneOf',
-    options: ['development', 'app-store', 'ad-hoc', 'enterprise'],
+    options: ['development', 'app-store', 'ad-hoc', 'enterprise', 'developer-id'],
     required: true,
   },
   project_path: {
@@ -46,11 +46,17 @@ export const inputs = {
   configuration: {
     kind: 'string',
   },
+  platforms: {
+    kind: 'string',
+  },
   sign_uitest_targets: {
     kind: 'bool',
   },
   register_test_devices: {
     kind: 'bool',
+  },
+  test_device_list_path: {
+    kind: 'file',
   },
   min_profile_days_valid: {
     kind: 'int',

@@ -8,37 +8,28 @@ import {
   type LoadedCertificate,
   type ManualSigningTarget,
   PROFILE_DIRS,
-  type ProjectAnalysis,
-  type TargetAnalysis,
 } from '../../../common/codesign/index.ts';
 import { type StepContext, StepError, withHint, wrapError } from '../../../common/step/index.ts';
-import type { DistributionAssets } from './assets/ensure-codesign-assets.ts';
+import type { EnsureResult } from './assets/ensure-codesign-assets.ts';
+import type { ProfileJob } from './assets/plan.ts';
 import type { EnsuredProfile } from './assets/profiles.ts';
-import type { Config, DistributionType } from './config.ts';
+import type { Config } from './config.ts';
+import { profileExtension, SDK_CONDITION } from './platforms.ts';
 
-/** The certificates to import: the signing certificate of each ensured distribution type. */
-function certificatesToInstall(assets: Map<DistributionType, DistributionAssets>): LoadedCertificate[] {
+/** The certificates to import: each one that signs a profile, once. */
+function certificatesToInstall(ensured: EnsureResult): LoadedCertificate[] {
   const unique = new Map<string, LoadedCertificate>();
-  for (const asset of assets.values()) unique.set(asset.certificate.info.sha1, asset.certificate);
+  for (const job of ensured.plan.jobs) {
+    const certificate = job.certificates[0]!.local;
+    unique.set(certificate.info.sha1, certificate);
+  }
   return [...unique.values()];
 }
 
-function uniqueProfiles(assets: Map<DistributionType, DistributionAssets>): EnsuredProfile[] {
-  const seen = new Map<string, EnsuredProfile>();
-  for (const asset of assets.values())
-    for (const profile of asset.profiles.values())
-      seen.set(`${profile.profileType} ${profile.bundleId}`, profile);
-  return [...seen.values()];
-}
-
 /** Imports the certificates with `security` and writes the profiles to both profile folders (0600). */
-export async function installAssets(
-  assets: Map<DistributionType, DistributionAssets>,
-  config: Config,
-  ctx: StepContext,
-): Promise<void> {
-  const certificates = certificatesToInstall(assets);
-  const profiles = uniqueProfiles(assets);
+export async function installAssets(ensured: EnsureResult, config: Config, ctx: StepContext): Promise<void> {
+  const certificates = certificatesToInstall(ensured);
+  const profiles: EnsuredProfile[] = [...new Set(ensured.profiles.values())];
   const keychain = config.inputs.keychain_path;
   if (config.inputs.dry_run) {
     ctx.logger.info('Install (dry run)');
@@ -47,7 +38,7 @@ export async function installAssets(
         `[dry run] would import ${certificate.info.commonName} into ${keychain} with security`,
       );
     for (const profile of profiles) {
-      const file = `${profile.uuid ?? `<UUID of the new "${profile.name}">`}.mobileprovision`;
+      const file = `${profile.uuid ?? `<UUID of the new "${profile.name}">`}.${profileExtension(profile.family)}`;
       for (const dir of PROFILE_DIRS)
         ctx.logger.print(`[dry run] would write ${join(config.home, dir, file)} (0600)`);
     }
@@ -73,73 +64,75 @@ export async function installAssets(
   ctx.logger.info('Installing the profiles');
   for (const profile of profiles) {
     if (!profile.profile) throw new StepError(`profile "${profile.name}" has no content to install`);
-    const paths = installProfile(profile.profile, { homeDir: config.home });
+    const paths = installProfile(profile.profile, {
+      homeDir: config.home,
+      extension: profileExtension(profile.family),
+    });
     ctx.logger.print(`${profile.name} (${profile.uuid}):`);
     for (const path of paths) ctx.logger.print(`- ${path}`);
   }
 }
 
-const SDK_BY_PLATFORM: Record<string, string> = {
-  iOS: 'iphoneos*',
-  tvOS: 'appletvos*',
-  watchOS: 'watchos*',
-  visionOS: 'xros*',
-};
-
 /**
- * What ForceCodesignAssets writes: archivable targets get the development assets when there are
+ * What ForceCodesignAssets writes: archivable targets get the development profiles when there are
  * some, else the requested ones, in the selected configuration; UITest targets get development
- * assets in every configuration.
+ * ones in every configuration. A target signed for several platforms gets per-SDK settings for
+ * each, so an archive for any of them signs; a platform left unsigned gets none.
  */
-function signingTargets(
-  project: ProjectAnalysis,
-  assets: Map<DistributionType, DistributionAssets>,
-  distribution: DistributionType,
-): ManualSigningTarget[] {
-  const archive = assets.get('development') ?? assets.get(distribution);
-  if (!archive) throw new StepError(`no code signing assets were ensured for ${distribution}`);
-  const entry = (
-    target: TargetAnalysis,
-    asset: DistributionAssets,
-    configurations: string[],
-  ): ManualSigningTarget => {
-    const profile = asset.profiles.get(target.id);
-    if (!profile) throw new StepError(`no profile ensured for the bundleID ${target.bundleId}`);
-    return {
-      target: target.id,
-      configurations,
-      teamId: asset.certificate.info.teamId,
-      codeSignIdentity: asset.certificate.info.sha1,
-      profileUuid: profile.uuid ?? `<UUID of the new "${profile.name}">`,
-      sdk: SDK_BY_PLATFORM[target.platform] ?? 'iphoneos*',
-    };
-  };
+function signingTargets(config: Config, ensured: EnsureResult): ManualSigningTarget[] {
+  const { plan, profiles, project } = ensured;
+  const jobOf = (targetId: string, platform: string, type: string) =>
+    plan.jobs.find(
+      (j) =>
+        j.type === type && j.members.some((m) => m.target.id === targetId && m.variant.platform === platform),
+    );
   const targets: ManualSigningTarget[] = [];
   for (const target of project.targets) {
-    if (!target.isUITest) targets.push(entry(target, archive, [project.configuration]));
-    else {
-      const development = assets.get('development');
-      if (!development) throw new StepError(`no development assets for the UITest target ${target.name}`);
-      targets.push(entry(target, development, target.configurations));
+    const signed = target.variants.flatMap((variant) => {
+      const job: ProfileJob | undefined =
+        jobOf(target.id, variant.platform, 'development') ??
+        (target.isUITest ? undefined : jobOf(target.id, variant.platform, config.distribution));
+      if (!job) return [];
+      const profile = profiles.get(job)!;
+      const certificate = job.certificates[0]!.local.info;
+      return [
+        {
+          sdk: SDK_CONDITION[variant.platform],
+          codeSignIdentity: certificate.sha1,
+          teamId: certificate.teamId,
+          profileUuid: profile.uuid ?? `<UUID of the new "${profile.name}">`,
+        },
+      ];
+    });
+    const first = signed[0];
+    if (!first) {
+      if (target.id === project.mainTarget.id)
+        throw new StepError(`no profile ensured for the bundleID ${target.bundleId}`);
+      continue;
     }
+    targets.push({
+      target: target.id,
+      configurations: target.isUITest ? target.configurations : [project.configuration],
+      teamId: first.teamId,
+      codeSignIdentity: first.codeSignIdentity,
+      profileUuid: first.profileUuid,
+      sdk: first.sdk,
+      ...(signed.length > 1 ? { perSdk: signed } : {}),
+    });
   }
   return targets;
 }
 
 /** Forces manual signing into project.pbxproj (format-preserving); a dry run prints the changes. */
-export function forceSigning(
-  config: Config,
-  assets: Map<DistributionType, DistributionAssets>,
-  ctx: StepContext,
-): void {
-  const { project } = config;
+export function forceSigning(config: Config, ensured: EnsureResult, ctx: StepContext): void {
+  const { project } = ensured;
   ctx.logger.info(config.inputs.dry_run ? 'Code signing settings (dry run)' : 'Forcing manual code signing');
   try {
-    const targets = signingTargets(project, assets, config.distribution);
+    const targets = signingTargets(config, ensured);
     for (const target of targets) {
       const name = project.targets.find((t) => t.id === target.target)?.name ?? target.target;
       ctx.logger.print(
-        `${config.inputs.dry_run ? '[dry run] would set ' : ''}${name} (${target.configurations.join(', ')}): CODE_SIGN_STYLE=Manual, DEVELOPMENT_TEAM=${target.teamId}, CODE_SIGN_IDENTITY=${target.codeSignIdentity}, PROVISIONING_PROFILE=${target.profileUuid}, PROVISIONING_PROFILE_SPECIFIER=""`,
+        `${config.inputs.dry_run ? '[dry run] would set ' : ''}${name} (${target.configurations.join(', ')}): CODE_SIGN_STYLE=Manual, DEVELOPMENT_TEAM=${target.teamId}, CODE_SIGN_IDENTITY=${target.codeSignIdentity}, PROVISIONING_PROFILE=${target.profileUuid}, PROVISIONING_PROFILE_SPECIFIER=""${(target.perSdk ?? []).map((v) => `, PROVISIONING_PROFILE[sdk=${v.sdk}]=${v.profileUuid}`).join('')}`,
       );
     }
     if (config.inputs.dry_run) {

@@ -1,5 +1,5 @@
 import { type Credentials, chooseTeam, namedTeam } from '../../../common/apple/index.ts';
-import { type LoadedCertificate, loadCertificates } from '../../../common/codesign/index.ts';
+import { analyzeProject, type LoadedCertificate, loadCertificates } from '../../../common/codesign/index.ts';
 import {
   type CookieLike,
   createPortalClient,
@@ -16,8 +16,13 @@ import {
   withHint,
   wrapError,
 } from '../../../common/step/index.ts';
-import { type DistributionAssets, ensureCodesignAssets } from './assets/ensure-codesign-assets.ts';
-import type { Config, DistributionType } from './config.ts';
+import {
+  type DistributionAssets,
+  type EnsureResult,
+  ensureCodesignAssets,
+} from './assets/ensure-codesign-assets.ts';
+import type { SigningRow } from './assets/signing-table.ts';
+import { type Config, type DistributionType, projectOptions } from './config.ts';
 import { forceSigning, installAssets } from './install.ts';
 import { createWriter } from './writer.ts';
 
@@ -27,6 +32,8 @@ export interface Result {
   /** The devices development and ad hoc profiles list; for the report. */
   devices: readonly Device[];
   progress: RunProgress;
+  /** target → bundle ID → platform → profile type → profile → certificate, as the log's table. */
+  table: SigningRow[];
 }
 
 /** What run has done, for the report: after a failure too, through {@link runProgress}. */
@@ -130,23 +137,26 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     changes: writer.changes,
     registeredDevices: writer.registeredDevices,
   };
-  let assets: Map<DistributionType, DistributionAssets>;
-  let devices: readonly Device[];
+  let ensured: EnsureResult;
   try {
     const loaded = await certificates(config, ctx);
     progress.certificates = loaded;
-    ({ assets, devices } = await ensureCodesignAssets({
+    ensured = await ensureCodesignAssets({
       portal,
       writer,
       project: config.project,
+      // The targets as they will build once manual signing with the certificate's team is forced.
+      reanalyze: (signing) => analyzeProject({ ...projectOptions(config.inputs, ctx.env), signing }),
       distribution: config.distribution,
       certificates: loaded,
       testDevices: config.inputs.register_test_devices ? config.connection.testDevices : undefined,
+      testDeviceUdids: config.testDeviceUdids,
+      platforms: config.platforms,
       minProfileDaysValid: config.inputs.min_profile_days_valid,
       logger: ctx.logger,
       clock: ctx.clock,
-    }));
-    await installAssets(assets, config, ctx);
+    });
+    await installAssets(ensured, config, ctx);
   } catch (err) {
     // Every failure of this phase carries upstream's prefix, the portal's API errors included.
     const failure = wrapError('Automatic code signing failed', err, {
@@ -155,7 +165,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     throw runProgress.attach(failure, progress);
   }
   try {
-    forceSigning(config, assets, ctx);
+    forceSigning(config, ensured, ctx);
   } catch (err) {
     throw runProgress.attach(err, progress);
   }
@@ -171,7 +181,8 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
       `Code signing is set up${writer.changes.length ? ` (${writer.changes.length} Developer Portal change(s))` : ' (no Developer Portal changes)'}`,
     );
   }
-  return { assets, changes: writer.changes, devices, progress };
+  const { assets, devices, table } = ensured;
+  return { assets, changes: writer.changes, devices, progress, table };
 }
 
 /** §4.2: the export method, the team, and identities and profile UUIDs of the main target. */

@@ -1,5 +1,6 @@
 import type {
   BundleId,
+  BundleIdPlatform,
   CapabilitySetting,
   CapabilityType,
   CreateProfileParams,
@@ -19,9 +20,10 @@ export interface PortalWriter {
   readonly changes: string[];
   /** The devices registered (or that would be), for the report. */
   readonly registeredDevices: Array<{ udid: string; title: string }>;
-  createBundleId(identifier: string, name: string): Promise<BundleId>;
+  createBundleId(identifier: string, name: string, platform: BundleIdPlatform): Promise<BundleId>;
   enableCapability(bundleId: BundleId, type: CapabilityType, settings?: CapabilitySetting[]): Promise<void>;
-  registerDevice(udid: string, title: string): Promise<Device>;
+  /** Registers the device under `title` (its name in the connection). */
+  registerDevice(udid: string, title: string, platform: 'IOS' | 'MAC_OS'): Promise<Device>;
   deleteProfile(profile: Profile): Promise<void>;
   /** Undefined in a dry run: there is no profile yet. */
   createProfile(params: CreateProfileParams): Promise<Profile | undefined>;
@@ -41,24 +43,24 @@ export function createWriter(portal: PortalClient, logger: Logger, dryRun: boole
       dryRun,
       changes,
       registeredDevices,
-      async createBundleId(identifier, name) {
-        note(`create App ID ${identifier} ("${name}")`);
+      async createBundleId(identifier, name, platform) {
+        note(`create App ID ${identifier} ("${name}"${platform === 'IOS' ? '' : `, ${platform}`})`);
         return {
           type: 'bundleIds',
           id: `${PLANNED_ID_PREFIX}${identifier}`,
-          attributes: { identifier, name, platform: 'IOS' },
+          attributes: { identifier, name, platform },
         } as BundleId;
       },
       async enableCapability(bundleId, type) {
         note(`enable ${type} on App ID ${bundleId.attributes.identifier}`);
       },
-      async registerDevice(udid, title) {
+      async registerDevice(udid, title, platform) {
         note(`register device ${udid} (${title})`);
         registeredDevices.push({ udid, title });
         return {
           type: 'devices',
           id: `${PLANNED_ID_PREFIX}${udid}`,
-          attributes: { udid, name: 'Bitrise test device', platform: 'IOS' },
+          attributes: { udid, name: title, platform },
         } as Device;
       },
       async deleteProfile(profile) {
@@ -76,18 +78,18 @@ export function createWriter(portal: PortalClient, logger: Logger, dryRun: boole
     dryRun,
     changes,
     registeredDevices,
-    async createBundleId(identifier, name) {
-      const created = await portal.createBundleId({ identifier, name });
-      note(`created App ID ${identifier} ("${name}")`);
+    async createBundleId(identifier, name, platform) {
+      const created = await portal.createBundleId({ identifier, name, platform });
+      note(`created App ID ${identifier} ("${name}"${platform === 'IOS' ? '' : `, ${platform}`})`);
       return created;
     },
     async enableCapability(bundleId, type, settings) {
       await portal.enableCapability(bundleId.id, type, settings);
       note(`enabled ${type} on App ID ${bundleId.attributes.identifier}`);
     },
-    async registerDevice(udid, title) {
-      const device = await portal.registerDevice({ udid, name: 'Bitrise test device', platform: 'IOS' });
-      note(`registered device ${udid}`);
+    async registerDevice(udid, title, platform) {
+      const device = await portal.registerDevice({ udid, name: title, platform });
+      note(`registered device ${udid} (${title})`);
       registeredDevices.push({ udid, title });
       return device;
     },

@@ -117,13 +117,13 @@ describe('profiles that change while they are read', () => {
     // The real client, except that its first profile reads meet a concurrent change.
     const portal: PortalClient = {
       ...real,
-      findProfile: async (name, type) => {
+      listBundleIdsWithRelations: async (identifiers) => {
         calls++;
         if (calls <= failures)
           throw new ProfilesChangedError(
-            new PortalApiError('GET', 'https://api/v1/profiles/X/bundleId', 404, []),
+            new PortalApiError('GET', 'https://api/v1/bundleIds/X/profiles', 404, []),
           );
-        return real.findProfile(name, type);
+        return real.listBundleIdsWithRelations(identifiers);
       },
     };
     const certificates = await loadCertificates([`file://${dev.p12Path}`], [P12_PASSPHRASE], {
@@ -136,6 +136,8 @@ describe('profiles that change while they are read', () => {
         portal,
         writer: createWriter(portal, logger, false),
         project: analyzeProject({ projectPath: generated.projectPath, scheme: generated.scheme }),
+        reanalyze: (signing) =>
+          analyzeProject({ projectPath: generated.projectPath, scheme: generated.scheme, signing }),
         distribution: 'development',
         certificates,
         minProfileDaysValid: 0,

@@ -2,7 +2,6 @@ import { checkProfile, expiresWithin } from '../../../../common/codesign/index.t
 import type { Certificate, Device, Profile } from '../../../../common/portal/index.ts';
 import { iCloudContainers } from '../capabilities.ts';
 import { isPlanned } from './devices.ts';
-import type { Platform } from './distribution.ts';
 import { decodePortalProfile } from './portal-profile.ts';
 
 /** What a profile found on the portal must have to be reused. */
@@ -10,7 +9,8 @@ export interface WantedProfile {
   /** Exactly this bundle ID (a wildcard profile only when the wildcard is wanted). */
   bundleId: string;
   entitlements: Record<string, unknown>;
-  platform: Platform;
+  /** The profile's first `Platform`, lower-cased: `ios`, `tvos`, `osx`. */
+  platform: string;
   certificates: readonly Certificate[];
   devices: readonly Device[];
   /** The App ID was just created or gained capabilities: no earlier profile carries them. */
@@ -44,8 +44,8 @@ export function reuseProblems(existing: Profile, wanted: WantedProfile): string[
     problems.push('lacks the devices to be registered');
   if (profile.bundleId !== wanted.bundleId)
     problems.push(`is for ${profile.bundleId}, not ${wanted.bundleId}`);
-  const platform = wanted.platform.toLowerCase();
-  if (profile.platform && profile.platform !== platform) problems.push(`is a ${profile.platform} profile`);
+  if (profile.platform && profile.platform !== wanted.platform)
+    problems.push(`is a ${profile.platform} profile`);
   const present = profile.entitlements['com.apple.developer.icloud-container-identifiers'];
   const have = new Set(Array.isArray(present) ? present.map(String) : []);
   const missing = iCloudContainers(wanted.entitlements).filter((c) => !have.has(c));
