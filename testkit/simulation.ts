@@ -78,6 +78,7 @@ function seeded(state: PortalState): string {
     [state.devices.length, 'device'],
     [state.bundleIds.length, 'App ID'],
     [state.profiles.length, 'profile'],
+    [state.appStore.apps.length, 'App Store Connect app'],
   ] as const;
   const held = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
   return held.length ? `it starts with ${held.join(', ')}` : 'it starts empty';

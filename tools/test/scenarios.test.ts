@@ -113,4 +113,37 @@ describe('npm start scenarios', () => {
       expect(readFileSync(page, 'utf8')).toContain(`<title>iOS Auto Provision · ${status}</title>`);
     }
   });
+
+  it('deploy-to-itunes-connect: the dry run plans the API calls, the real run uploads, waits for processing and distributes in TestFlight', async () => {
+    const root = tempDir();
+    cpSync(
+      join(REPO_ROOT, 'steps', 'deploy-to-itunes-connect'),
+      join(root, 'steps', 'deploy-to-itunes-connect'),
+      {
+        recursive: true,
+        filter: (src) => !/[/\\](node_modules|_tmp|src|test)$/.test(src),
+      },
+    );
+    const out = collect();
+    let stepOutput = '';
+    const scenarios = SCENARIOS.filter((s) => s.id === 'deploy-to-itunes-connect');
+    const code = await runScenarios({ root, out, scenarios, stepOutput: (chunk) => (stepOutput += chunk) });
+    const text = out.text();
+    expect(code, `${text}\n${stepOutput}`).toBe(0);
+    expect(text).toContain('it starts with 1 App Store Connect app');
+    expect(text).toContain('2/2 succeeded, 0 skipped');
+    expect(stepOutput).toContain('The API upload would make these calls:');
+    expect(stepOutput).toMatch(/Build 1: PROCESSING after \d+ s\n/);
+    for (const line of [
+      'What to Test (en-US) created',
+      'Export compliance: uses non-exempt encryption no',
+      'Added to the beta groups QA Team, External Beta',
+      'Submitted for beta review (WAITING_FOR_REVIEW)',
+    ])
+      expect(stepOutput).toContain(line);
+    const real = text.slice(text.indexOf('- deploy-to-itunes-connect (API upload'));
+    expect(real).toMatch(
+      /^- deploy-to-itunes-connect \(API upload[^\n]*\): OK\n {4}APP_STORE_CONNECT_BUILD_ID=[0-9a-f-]{36}\n {4}APP_STORE_CONNECT_BUILD_STATE=VALID\n/,
+    );
+  });
 });

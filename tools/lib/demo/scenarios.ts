@@ -63,6 +63,29 @@ function demoIpa(path: string): string {
   return path;
 }
 
+/**
+ * The demo app on the simulated App Store Connect, with the TestFlight groups the demo distributes
+ * to; Apple takes a few seconds to process its builds, so the wait for processing shows.
+ */
+const DEMO_APP_STORE: SimulatorSeed = {
+  portal: {
+    appStore: {
+      knobs: { buildProcessingMs: 3000 },
+      apps: [
+        {
+          bundleId: DEMO_BUNDLE_ID,
+          name: 'Steps Demo',
+          betaGroups: [
+            { name: 'QA Team' },
+            { name: 'External Beta' },
+            { name: 'Company', isInternalGroup: true },
+          ],
+        },
+      ],
+    },
+  },
+};
+
 /** The connected test device the portal simulator knows. */
 const DEMO_DEVICE_UDID = '00008030-001A2B3C4D5E6F70';
 
@@ -124,6 +147,25 @@ export const SCENARIOS: Scenario[] = [
         bundle_id: DEMO_BUNDLE_ID,
         dry_run: 'yes',
       },
+      seed: DEMO_APP_STORE,
+    }),
+  },
+  {
+    id: 'deploy-to-itunes-connect',
+    label: 'API upload, processing and TestFlight distribution (App Store Connect simulator)',
+    prepare: (dir) => ({
+      inputs: {
+        ipa_path: demoIpa(join(dir, 'Demo.ipa')),
+        pkg_path: '',
+        bundle_id: DEMO_BUNDLE_ID,
+        upload_method: 'api',
+        wait_for_processing: 'yes',
+        what_to_test: 'The new onboarding, and sign-in with a fresh account.',
+        beta_groups: 'QA Team|External Beta',
+        uses_non_exempt_encryption: 'no',
+        submit_for_beta_review: 'yes',
+      },
+      seed: DEMO_APP_STORE,
     }),
   },
   {

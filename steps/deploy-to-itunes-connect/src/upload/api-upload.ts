@@ -66,9 +66,8 @@ export async function uploadWithApi(config: Config, plan: ApiUploadPlan, ctx: St
     uti: file.uti,
   });
   const operations = checkedOperations(reservation, file.size);
-  ctx.logger.print(
-    `Sending ${file.name} (${(file.size / 1_000_000).toFixed(1)} MB) in ${operations.length} parts`,
-  );
+  const parts = `${operations.length} part${operations.length === 1 ? '' : 's'}`;
+  ctx.logger.print(`Sending ${file.name} (${(file.size / 1_000_000).toFixed(1)} MB) in ${parts}`);
   const progress = new UploadProgress(file.size, ctx.clock, ctx.logger);
   const [checksum, transfer] = await Promise.all([
     fileChecksum(path),

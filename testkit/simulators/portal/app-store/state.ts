@@ -145,6 +145,8 @@ export interface AppSeed {
 
 export interface AppStoreSeed {
   apps?: AppSeed[];
+  /** Knobs to turn from the start, e.g. a processing time for a demo. */
+  knobs?: Partial<AppStoreKnobs>;
 }
 
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -180,6 +182,7 @@ export class AppStoreState {
   }
 
   seed(seed: AppStoreSeed): void {
+    Object.assign(this.knobs, seed.knobs);
     for (const app of seed.apps ?? []) this.addApp(app);
   }
 
