@@ -185,7 +185,8 @@ describe.each(STEPS)('$id: the connection check', (step) => {
     expect(run.exitCode).toBe(1);
     expect(lastRedBlock(run.rawOutput)).toBe(SESSION_REJECTED);
     expect(step.worked(run, sim)).toBe(false);
-    expect(callsOf(run, 'gem').concat(callsOf(run, 'bundle'), callsOf(run, 'fastlane'))).toEqual([]);
+    // fastlane never starts; an install may have run meanwhile, as independent work.
+    expect(callsOf(run, 'fastlane')).toEqual([]);
     expect(sim.requestLog.filter((e) => !isCheck(e))).toEqual([]);
   });
 

@@ -21,6 +21,7 @@ export * as messages from './messages.ts';
 export type { ApiKeyUse } from './preflight/api-key-check.ts';
 export { type AppleAccess, ConnectionCheck } from './preflight/connection-check.ts';
 export type { AppleAccount, Provider } from './preflight/session-check.ts';
+export { unlessRefused } from './preflight/unless-refused.ts';
 export {
   type ApiKeyCredentials,
   type AuthInputNames,

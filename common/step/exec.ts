@@ -116,6 +116,14 @@ export class RunningTools {
     await Promise.all([...this.groups].map((group) => this.end(group)));
   }
 
+  /**
+   * Ends every running tool as `end` does, without holding later tool calls: the Step gives up on
+   * work in progress (a setup made pointless by an earlier failure) but goes on to report it.
+   */
+  async endAll(): Promise<void> {
+    await Promise.all([...this.groups].map((group) => this.end(group)));
+  }
+
   /** SIGKILL to every running tool now: a second interrupt does not wait for the grace period. */
   killAll(): void {
     for (const group of this.groups) signalGroup(group, 'SIGKILL');

@@ -8,10 +8,15 @@ import type { Env } from './env.ts';
 import { type HostTarget, testExtraCaFile, testHostMap } from './test-settings.ts';
 import { hideUrlCredentials } from './url-credentials.ts';
 
-/** Routes the hosts of the test-only host map (test-settings.ts) elsewhere, verifying TLS for the real name. */
+/**
+ * Routes the hosts of the test-only host map (test-settings.ts) elsewhere, verifying TLS for the
+ * real name, and trusts the test-only extra CA besides the system roots.
+ */
 class MappedAgent extends https.Agent {
   constructor(
     private readonly hostMap: Map<string, HostTarget>,
+    /** The test-only extra CA file, if any. */
+    private readonly caFile: string | undefined,
     options: https.AgentOptions,
   ) {
     super(options);
@@ -23,9 +28,14 @@ class MappedAgent extends https.Agent {
   ): Duplex {
     const original = String(options.host ?? options.servername ?? '').toLowerCase();
     const target = this.hostMap.get(original);
-    const connectOptions = target
+    const routed = target
       ? { ...options, host: target.host, port: target.port, servername: original }
       : options;
+    // A mapped host is a simulator whose certificate the extra CA signed: it needs no system roots,
+    // whose loading (~25 ms, once) would be a cost only tests pay (on bitrise.io the build API's
+    // https request loads them before any other).
+    const context = this.caFile && (target ? caOnly(this.caFile) : withExtraCa(this.caFile));
+    const connectOptions = context ? { ...routed, secureContext: context } : routed;
     const socket = tls.connect(connectOptions);
     if (callback) {
       socket.once('secureConnect', () => callback(null, socket));
@@ -52,18 +62,46 @@ export function createHttpClient(options: HttpClientOptions): Got {
   const hostMap = testHostMap(options.env);
   const caFile = testExtraCaFile(options.env);
   const scale = options.clock?.scale ?? 1;
-  const ca = caFile ? [...tls.rootCertificates, readFileSync(caFile, 'utf8')] : undefined;
-  const agent = hostMap.size > 0 || ca ? new MappedAgent(hostMap, { keepAlive: true, ca }) : undefined;
+  const agent =
+    hostMap.size > 0 || caFile ? new MappedAgent(hostMap, caFile, { keepAlive: true }) : undefined;
   return got.extend({
     retry: { limit: 0 },
     throwHttpErrors: false,
     timeout: { request: Math.max(1, Math.round((options.timeoutMs ?? 30_000) * scale)) },
     followRedirect: true,
     agent: agent ? { https: agent } : undefined,
-    https: ca ? { certificateAuthority: ca } : undefined,
     headers: { 'user-agent': 'bitrise-apple-steps' },
     hooks: { beforeError: [hideUrlInError] },
   });
+}
+
+const extraCaContexts = new Map<string, tls.SecureContext>();
+const caOnlyContexts = new Map<string, tls.SecureContext>();
+
+/** A TLS context that trusts the CA in `file` alone, made once per process. */
+function caOnly(file: string): tls.SecureContext {
+  let context = caOnlyContexts.get(file);
+  if (!context) {
+    context = tls.createSecureContext({ ca: readFileSync(file, 'utf8') });
+    caOnlyContexts.set(file, context);
+  }
+  return context;
+}
+
+/**
+ * The default TLS context (system roots) plus the CA in `file`, made at the first TLS connection
+ * and kept for the process: passing the roots and the CA as `ca` instead would parse every root
+ * certificate again for each connection (~30 ms), and a client that only speaks plain http (a
+ * local build API) never pays for it.
+ */
+function withExtraCa(file: string): tls.SecureContext {
+  let context = extraCaContexts.get(file);
+  if (!context) {
+    context = tls.createSecureContext();
+    (context.context as { addCACert(cert: string): void }).addCACert(readFileSync(file, 'utf8'));
+    extraCaContexts.set(file, context);
+  }
+  return context;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CookieJar } from 'tough-cookie';
 import type { Team } from '../../portal/teams.ts';
 import type { Clock } from '../../step/clock.ts';
 import type { Env } from '../../step/env.ts';
@@ -22,6 +23,7 @@ import {
   checkSession,
   listSessionTeams,
   type SessionAnswer,
+  sessionJar,
   type TeamsAnswer,
 } from './session-check.ts';
 
@@ -58,6 +60,28 @@ interface Answers {
   apiKey?: Settled<ApiKeyAnswer>;
 }
 
+/** What the check prints, kept until the Step asks for the verdict, so it lands where the Step is. */
+type Said = Array<['info' | 'print' | 'done' | 'warn', string]>;
+type Printer = Pick<Logger, 'info' | 'print' | 'done' | 'warn'>;
+
+function transcript(): Printer & { said: Said } {
+  const said: Said = [];
+  return {
+    said,
+    info: (text) => said.push(['info', text]),
+    print: (text = '') => said.push(['print', text]),
+    done: (text) => said.push(['done', text]),
+    warn: (text) => said.push(['warn', text]),
+  };
+}
+
+interface Judgement {
+  access: AppleAccess;
+  /** Apple's "no", as the Step's failure. */
+  failure?: unknown;
+  said: Said;
+}
+
 const settle = <T>(work: Promise<T>): Promise<Settled<T>> =>
   work.then(
     (value) => ({ ok: true as const, value }),
@@ -72,6 +96,7 @@ const settle = <T>(work: Promise<T>): Promise<Settled<T>> =>
  * surface as an unhandled rejection while other work runs.
  */
 export class ConnectionCheck {
+  private judgementOnce?: Promise<Judgement>;
   private verdictOnce?: Promise<AppleAccess>;
 
   private constructor(
@@ -84,24 +109,13 @@ export class ConnectionCheck {
     const checksSession = credentials?.kind === 'apple_id' && credentials.sessionCookies.length > 0;
     if (!options.enabled || !credentials || (credentials.kind === 'apple_id' && !checksSession))
       return new ConnectionCheck(options, undefined);
-    const http = createHttpClient({ env: options.env, clock: options.clock });
-    const { clock } = options;
-    let answers: Promise<Answers>;
-    if (credentials.kind === 'api_key') {
-      answers = settle(checkApiKey(credentials, options.apiKeyUse, http, clock)).then((apiKey) => ({
-        apiKey,
-      }));
-    } else {
-      const cookies = credentials.sessionCookies;
-      const teams = options.portalTeams ? settle(listSessionTeams(cookies, http, clock)) : undefined;
-      answers = Promise.all([settle(checkSession(cookies, http, clock)), teams]).then(
-        ([session, listed]) => ({
-          session,
-          teams: listed,
-        }),
-      );
-    }
-    return new ConnectionCheck(options, answers);
+    // Asked once the Step's current work has gone on (its next tool started): making the client
+    // and the cookie jar costs the Step a few milliseconds it need not wait for.
+    const later = new Promise<void>((resolve) => setImmediate(resolve));
+    return new ConnectionCheck(
+      options,
+      later.then(() => ask(options, credentials)),
+    );
   }
 
   /** Whether Apple is asked at all: check_connection on, and a key or a session to ask about. */
@@ -115,32 +129,60 @@ export class ConnectionCheck {
    * answer within the budget is one warning, and the Step goes on. Later calls return the same.
    */
   verdict(logger: Logger): Promise<AppleAccess> {
-    this.verdictOnce ??= this.decide(logger);
+    this.verdictOnce ??= this.judgement().then(({ access, failure, said }) => {
+      for (const [level, text] of said) logger[level](text);
+      if (failure !== undefined) throw failure;
+      return access;
+    });
     return this.verdictOnce;
   }
 
-  private async decide(logger: Logger): Promise<AppleAccess> {
+  /**
+   * Rejects with Apple's "no" as soon as it is known, and never settles otherwise: a Step races
+   * its setup against it, so a rejected connection ends a long install at once (see unlessRefused).
+   * `alsoCheck` judges what Apple told further (a team choice) and may throw too.
+   */
+  refusal(alsoCheck: (access: AppleAccess) => unknown = () => undefined): Promise<never> {
+    return this.judgement().then(({ access, failure }) => {
+      if (failure !== undefined) throw failure;
+      alsoCheck(access);
+      return new Promise<never>(() => {});
+    });
+  }
+
+  /** Apple's answers judged once, without printing; never rejects. */
+  private judgement(): Promise<Judgement> {
+    this.judgementOnce ??= this.judge();
+    return this.judgementOnce;
+  }
+
+  private async judge(): Promise<Judgement> {
     const { credentials } = this.options;
+    const out = transcript();
+    const access: AppleAccess = {};
     if (!this.answers || !credentials) {
       if (!this.options.enabled)
-        logger.print('check_connection is off: Apple is not asked whether it accepts the connection');
-      return {};
+        out.print('check_connection is off: Apple is not asked whether it accepts the connection');
+      return { access, said: out.said };
     }
-    logger.info('Connection check with Apple');
+    out.info('Connection check with Apple');
     const answers = await this.answers;
     const unreachable: string[] = [];
-    const access: AppleAccess = {};
-    if (credentials.kind === 'api_key') this.judgeApiKey(credentials, answers.apiKey!, unreachable, logger);
-    else this.judgeSession(credentials, answers, access, unreachable, logger);
-    if (unreachable.length > 0) logger.warn(UNREACHABLE(unreachable));
-    return access;
+    try {
+      if (credentials.kind === 'api_key') this.judgeApiKey(credentials, answers.apiKey!, unreachable, out);
+      else this.judgeSession(credentials, answers, access, unreachable, out);
+    } catch (failure) {
+      return { access, failure, said: out.said };
+    }
+    if (unreachable.length > 0) out.warn(UNREACHABLE(unreachable));
+    return { access, said: out.said };
   }
 
   private judgeApiKey(
     credentials: ApiKeyCredentials,
     settled: Settled<ApiKeyAnswer>,
     unreachable: string[],
-    logger: Logger,
+    logger: Printer,
   ): void {
     const answer = unwrap(settled, unreachable);
     if (!answer) return;
@@ -172,7 +214,7 @@ export class ConnectionCheck {
     answers: Answers,
     access: AppleAccess,
     unreachable: string[],
-    logger: Logger,
+    logger: Printer,
   ): void {
     const answer = unwrap(answers.session!, unreachable);
     if (answer?.kind === 'rejected') {
@@ -211,6 +253,22 @@ export class ConnectionCheck {
       );
     }
   }
+}
+
+/** Sends the check's requests; every answer is settled, so this never rejects. */
+async function ask(options: ConnectionCheckOptions, credentials: Credentials): Promise<Answers> {
+  const http = createHttpClient({ env: options.env, clock: options.clock });
+  const { clock } = options;
+  if (credentials.kind === 'api_key')
+    return { apiKey: await settle(checkApiKey(credentials, options.apiKeyUse, http, clock)) };
+  const jar = settle(sessionJar(credentials.sessionCookies));
+  const withJar = <T>(use: (jar: CookieJar) => Promise<T>): Promise<Settled<T>> =>
+    jar.then((made) => (made.ok ? settle(use(made.value)) : made));
+  const [session, teams] = await Promise.all([
+    withJar((made) => checkSession(made, http, clock)),
+    options.portalTeams ? withJar((made) => listSessionTeams(made, http, clock)) : undefined,
+  ]);
+  return { session, teams };
 }
 
 /** The answer, or undefined after noting why Apple could not be asked; a bug is rethrown. */

@@ -1,5 +1,5 @@
 import type { Got } from 'got';
-import type { Cookie } from 'tough-cookie';
+import type { Cookie, CookieJar } from 'tough-cookie';
 import { LIST_TEAMS_URL } from '../../portal/apple-id-transport.ts';
 import { cookieHeader, cookieJarFromConnection, cookieLike } from '../../portal/cookies.ts';
 import { type Team, teamsOfListTeams } from '../../portal/teams.ts';
@@ -30,6 +30,11 @@ export interface AppleAccount {
   providers: Provider[];
 }
 
+/** The session's cookies in the jar that decides which cookie goes to which URL; made once per check. */
+export function sessionJar(cookies: readonly Cookie[]): Promise<CookieJar> {
+  return cookieJarFromConnection(cookies.map(cookieLike));
+}
+
 export type SessionAnswer =
   | { kind: 'accepted'; account: AppleAccount }
   | { kind: 'rejected'; status: number };
@@ -40,12 +45,7 @@ export type SessionAnswer =
  * decides which cookie goes where, common/portal/cookies.ts). 401 and 403 are Apple's "no";
  * network errors and 5xx end in AppleUnreachable after the check's budget.
  */
-export async function checkSession(
-  cookies: readonly Cookie[],
-  http: Got,
-  clock: Clock,
-): Promise<SessionAnswer> {
-  const jar = await cookieJarFromConnection(cookies.map(cookieLike));
+export async function checkSession(jar: CookieJar, http: Got, clock: Clock): Promise<SessionAnswer> {
   const cookie = await cookieHeader(jar, OLYMPUS_SESSION_URL);
   const answer = await probe(
     http,
@@ -71,12 +71,7 @@ export type TeamsAnswer = { kind: 'listed'; teams: Team[] } | { kind: 'refused';
  * The Developer Portal teams of the session (`POST listTeams.action`, as spaceship's portal client
  * and common/portal do): their 10-character team IDs are what `team_id` and FASTLANE_TEAM_ID take.
  */
-export async function listSessionTeams(
-  cookies: readonly Cookie[],
-  http: Got,
-  clock: Clock,
-): Promise<TeamsAnswer> {
-  const jar = await cookieJarFromConnection(cookies.map(cookieLike));
+export async function listSessionTeams(jar: CookieJar, http: Got, clock: Clock): Promise<TeamsAnswer> {
   const cookie = await cookieHeader(jar, LIST_TEAMS_URL);
   const answer = await probe(
     http,

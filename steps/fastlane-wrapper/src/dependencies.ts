@@ -1,3 +1,4 @@
+import { unlessRefused } from '../../../common/apple/index.ts';
 import {
   installBundle,
   installFastlane,
@@ -6,7 +7,7 @@ import {
   reportRuby,
 } from '../../../common/fastlane/index.ts';
 import { type StepContext, withHint } from '../../../common/step/index.ts';
-import { appleAccess } from './apple-access.ts';
+import { appleAccess, appleRefusal } from './apple-access.ts';
 import type { Config } from './config.ts';
 
 const FASTLANE_SETUP_HINT =
@@ -18,17 +19,36 @@ export interface Toolchain {
   fastlaneVersion: string | undefined;
 }
 
+/**
+ * Installs what fastlane needs while Apple's verdict on the connection arrives (asked for in
+ * configure): a rejected session or key, or a team that cannot be chosen, ends the install at once.
+ * fastlane itself first starts once Apple has said yes (or could not be asked).
+ */
 export async function ensureDependencies(config: Config, ctx: StepContext): Promise<Toolchain> {
-  const install = {
+  const install = installContext(config, ctx);
+  await unlessRefused(installTools(config, ctx), appleRefusal(config, ctx));
+  await appleAccess(config, ctx);
+  const fastlaneVersion = await reportFastlaneVersion(config.launcher, install);
+  // A locked version was judged in configure; this is the installed one.
+  const tooOld =
+    config.launcher.kind === 'installed' ? oldFastlaneWarning(fastlaneVersion, undefined) : undefined;
+  if (tooOld) ctx.logger.warn(tooOld);
+  return { fastlaneVersion };
+}
+
+function installContext(config: Config, ctx: StepContext) {
+  return {
     exec: ctx.exec,
     env: ctx.env,
     cwd: config.inputs.work_dir,
     logger: ctx.logger,
     clock: ctx.clock,
   };
+}
+
+async function installTools(config: Config, ctx: StepContext): Promise<void> {
+  const install = installContext(config, ctx);
   await reportRuby(config.launcher, install);
-  // Apple's answer has arrived meanwhile; a rejected connection fails before the slow setup.
-  await appleAccess(config, ctx);
   try {
     if (config.launcher.kind === 'bundler') await installBundle(config.launcher, install);
     else if (config.inputs.update_fastlane) await installFastlane(undefined, install);
@@ -36,10 +56,4 @@ export async function ensureDependencies(config: Config, ctx: StepContext): Prom
   } catch (err) {
     throw withHint(err, FASTLANE_SETUP_HINT);
   }
-  const fastlaneVersion = await reportFastlaneVersion(config.launcher, install);
-  // A locked version was judged in configure; this is the installed one.
-  const tooOld =
-    config.launcher.kind === 'installed' ? oldFastlaneWarning(fastlaneVersion, undefined) : undefined;
-  if (tooOld) ctx.logger.warn(tooOld);
-  return { fastlaneVersion };
 }
