@@ -12,10 +12,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appleIdConnection } from '../testkit/fixtures/connections/index.ts';
+import { connectionPayload } from '../testkit/fixtures/provisioning.ts';
 import { REPO_ROOT, stepYmlDefaults } from '../testkit/harness.ts';
 import { startBuildApiSimulator } from '../testkit/simulators/build-api/index.ts';
+import { startPortalSimulator } from '../testkit/simulators/portal/index.ts';
 import { autoProvisionBench } from './auto-provision.ts';
+import { connectionCheckBench } from './connection-check.ts';
 import { deployUploadBench } from './deploy-upload.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
@@ -65,18 +67,32 @@ function benchTools(): { dir: string; marks: string } {
   return { dir, marks };
 }
 
-function nodeFloor(): number {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = nowMs();
-    spawnSync(process.execPath, ['-e', '']);
-    times.push(nowMs() - start);
-  }
-  return median(times);
+function nodeFloorSample(): number {
+  const start = nowMs();
+  spawnSync(process.execPath, ['-e', '']);
+  return nowMs() - start;
 }
 
-async function fastlaneOverhead(): Promise<{ medianMs: number; peakRssMb: number }> {
-  const sim = await startBuildApiSimulator({ payload: appleIdConnection(), token: 'bench-token-123456' });
+interface Overhead {
+  floorMs: number;
+  /** step.sh → lane start with a valid session that the connection check asks Apple about. */
+  checkedMs: number;
+  /** The same with check_connection no. */
+  uncheckedMs: number;
+  peakRssMb: number;
+}
+
+/**
+ * A valid connection: the simulated Apple accepts the session, so the Step's connection check
+ * (on by default) asks it and waits for its answer before fastlane starts, as on bitrise.io.
+ * The node floor, the checked and the unchecked run take turns, so a busy machine slows all alike.
+ */
+async function fastlaneOverhead(): Promise<Overhead> {
+  const portal = await startPortalSimulator();
+  const sim = await startBuildApiSimulator({
+    payload: connectionPayload(portal, 'apple_id'),
+    token: 'bench-token-123456',
+  });
   const tools = benchTools();
   const work = mkdtempSync(join(tmpdir(), 'bench-src-'));
   const rssFile = join(tools.dir, 'rss');
@@ -94,6 +110,7 @@ async function fastlaneOverhead(): Promise<{ medianMs: number; peakRssMb: number
     build_api_token: sim.token,
     update_fastlane: 'false',
     NODE_OPTIONS: `--require ${preload}`,
+    ...portal.hostMapEnv,
   };
   Object.assign(env, stepYmlDefaults('fastlane-wrapper', env), {
     lane: 'ios beta',
@@ -102,25 +119,38 @@ async function fastlaneOverhead(): Promise<{ medianMs: number; peakRssMb: number
     update_fastlane: 'false',
     enable_cache: 'no',
   });
-  const times: number[] = [];
+  const toLane = async (checkConnection: 'yes' | 'no') => {
+    writeFileSync(tools.marks, '');
+    // Epoch nanoseconds, comparable with the stand-in's `date +%s%N`.
+    const started = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+    const result = await run('bash', [join(REPO_ROOT, 'steps/fastlane-wrapper/step.sh')], {
+      cwd: work,
+      env: { ...env, check_connection: checkConnection },
+    });
+    if (result.status !== 0) throw new Error(`fastlane-wrapper failed in the benchmark:\n${result.output}`);
+    const mark = BigInt(readFileSync(tools.marks, 'utf8').trim().split('\n')[0]!);
+    return Number(mark - started) / 1e6;
+  };
+  const floor: number[] = [];
+  const checked: number[] = [];
+  const unchecked: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
-      writeFileSync(tools.marks, '');
-      // Epoch nanoseconds, comparable with the stand-in's `date +%s%N`.
-      const started = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-      const result = await run('bash', [join(REPO_ROOT, 'steps/fastlane-wrapper/step.sh')], {
-        cwd: work,
-        env,
-      });
-      if (result.status !== 0) throw new Error(`fastlane-wrapper failed in the benchmark:\n${result.output}`);
-      const mark = BigInt(readFileSync(tools.marks, 'utf8').trim().split('\n')[0]!);
-      times.push(Number(mark - started) / 1e6);
+      floor.push(nodeFloorSample());
+      checked.push(await toLane('yes'));
+      unchecked.push(await toLane('no'));
     }
   } finally {
     await sim.close();
+    await portal.close();
   }
   const rss = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
-  return { medianMs: median(times), peakRssMb: Math.max(...rss) / 1024 };
+  return {
+    floorMs: median(floor),
+    checkedMs: median(checked),
+    uncheckedMs: median(unchecked),
+    peakRssMb: Math.max(...rss) / 1024,
+  };
 }
 
 async function peakRss(stepId: string, inputs: Record<string, string>): Promise<number | undefined> {
@@ -151,10 +181,15 @@ async function main() {
     node: process.version,
   };
 
-  const floor = nodeFloor();
   const overhead = await fastlaneOverhead();
-  const ratio = overhead.medianMs / floor;
-  results['overhead'] = { floorMs: floor, fastlaneWrapperMs: overhead.medianMs, ratio };
+  const floor = overhead.floorMs;
+  const ratio = overhead.checkedMs / floor;
+  results['overhead'] = {
+    floorMs: floor,
+    fastlaneWrapperMs: overhead.checkedMs,
+    ratio,
+    withoutConnectionCheckMs: overhead.uncheckedMs,
+  };
   rows.push({
     measure: `node -e "" (median of ${RUNS})`,
     value: `${floor.toFixed(1)} ms`,
@@ -162,8 +197,14 @@ async function main() {
     met: undefined,
   });
   rows.push({
-    measure: 'fastlane-wrapper: step.sh start → lane start',
-    value: `${overhead.medianMs.toFixed(1)} ms`,
+    measure: 'fastlane-wrapper: step.sh start → lane start (valid session, checked)',
+    value: `${overhead.checkedMs.toFixed(1)} ms`,
+    target: '',
+    met: undefined,
+  });
+  rows.push({
+    measure: 'fastlane-wrapper: the same with check_connection no',
+    value: `${overhead.uncheckedMs.toFixed(1)} ms`,
     target: '',
     met: undefined,
   });
@@ -207,6 +248,8 @@ async function main() {
   }
   results['bundles'] = bundles;
   results['peakRssMb'] = rss;
+
+  results['connectionCheck'] = await connectionCheckBench(rows);
 
   const provision = await autoProvisionBench(rows);
   if (provision) results['autoProvision'] = provision;
