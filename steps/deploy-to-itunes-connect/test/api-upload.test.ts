@@ -368,7 +368,7 @@ describe('deploy-to-itunes-connect: App Store Connect API upload', () => {
         'The API upload would make these calls:',
         `- POST /v1/buildUploads: version 1.4.2, build 187, IOS, app ${APP_ID}`,
         `- POST /v1/buildUploadFiles: App.ipa, ${IPA_BYTES.length} bytes (0.0 MB), com.apple.ipa`,
-        `- PUT each upload operation App Store Connect hands out: ${IPA_BYTES.length} bytes in parts, 8 at a time, the MD5 computed meanwhile`,
+        `- PUT each upload operation App Store Connect hands out: ${IPA_BYTES.length} bytes in parts, 6 at a time, the MD5 computed meanwhile`,
         '- PATCH /v1/buildUploadFiles/<file>: uploaded, MD5 checksum',
         '- GET /v1/buildUploads/<upload>?include=build until COMPLETE',
         '- GET /v1/builds/<build> until VALID, INVALID or FAILED, at most 30 min',

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
 import type { Got } from 'got';
 import { mapConcurrent } from '../../../../common/portal/concurrency.ts';
 import { type Clock, errorMessage, type Logger, retry, StepError } from '../../../../common/step/index.ts';
@@ -7,8 +7,11 @@ import type { PartOperation } from './operations.ts';
 import { PartFailure, sendPart } from './part-sender.ts';
 import type { UploadProgress } from './progress.ts';
 
-/** Parts in flight at once: enough to fill a long, fat connection, few enough for Apple's limits. */
-export const PARALLEL_PARTS = 8;
+/**
+ * Parts in flight at once: enough to keep a long, fat connection busy, few enough for Apple's limits
+ * and for the Step's memory (each connection's TLS buffers count; measured with npm run bench).
+ */
+export const PARALLEL_PARTS = 6;
 const PART_ATTEMPTS = 5;
 
 export interface SendPartsOptions {
@@ -28,7 +31,7 @@ export interface SendPartsOptions {
  */
 export async function sendParts(options: SendPartsOptions): Promise<TransferStats> {
   const { operations, progress } = options;
-  const file = await open(options.path, 'r');
+  const fd = openSync(options.path, 'r');
   let sentBytes = 0;
   let retriedParts = 0;
   try {
@@ -40,7 +43,7 @@ export async function sendParts(options: SendPartsOptions): Promise<TransferStat
             if (attempt === 2) retriedParts++;
             let attemptBytes = 0;
             try {
-              await sendPart(options.http, file, op, (bytes) => {
+              await sendPart(options.http, fd, op, (bytes) => {
                 attemptBytes += bytes;
                 sentBytes += bytes;
                 progress.add(bytes);
@@ -66,7 +69,7 @@ export async function sendParts(options: SendPartsOptions): Promise<TransferStat
       }
     });
   } finally {
-    await file.close();
+    closeSync(fd);
   }
   return {
     fileBytes: operations.reduce((sum, op) => sum + op.length, 0),
