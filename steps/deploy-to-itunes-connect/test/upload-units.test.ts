@@ -1,7 +1,12 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildUploadFile } from '../../../common/portal/index.ts';
 import { type Clock, redactor } from '../../../common/step/index.ts';
 import { captureLogger, recordingClock } from '../../../common/step/test/helpers.ts';
+import { fileChecksum } from '../src/upload/checksum.ts';
 import { checkedOperations } from '../src/upload/operations.ts';
 import { poll } from '../src/upload/poll.ts';
 import { formatSeconds, UploadProgress } from '../src/upload/progress.ts';
@@ -142,5 +147,20 @@ describe('poll', () => {
     expect(result.done).toBe(false);
     expect(waits).toEqual([50, 100, 200, 250]);
     expect(result.elapsedMs).toBe(600);
+  });
+});
+
+describe('file checksum', () => {
+  it("is the file's MD5 in lower-case hex, computed on a worker thread, and stops when aborted", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'checksum-')), 'App.ipa');
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    writeFileSync(path, bytes);
+    expect(await fileChecksum(path)).toBe(createHash('md5').update(bytes).digest('hex'));
+
+    const abort = new AbortController();
+    const stopped = fileChecksum(path, abort.signal);
+    abort.abort();
+    await expect(stopped).rejects.toThrow(/was not computed/);
+    await expect(fileChecksum(join(path, 'missing'))).rejects.toThrow(/ENOENT|ENOTDIR/);
   });
 });

@@ -69,8 +69,9 @@ export async function uploadWithApi(config: Config, plan: ApiUploadPlan, ctx: St
   const parts = `${operations.length} part${operations.length === 1 ? '' : 's'}`;
   ctx.logger.print(`Sending ${file.name} (${(file.size / 1_000_000).toFixed(1)} MB) in ${parts}`);
   const progress = new UploadProgress(file.size, ctx.clock, ctx.logger);
+  const sendingFailed = new AbortController();
   const [checksum, transfer] = await Promise.all([
-    fileChecksum(path),
+    fileChecksum(path, sendingFailed.signal),
     sendParts({
       http: createHttpClient({ env: ctx.env, timeoutMs: PART_TIMEOUT_MS, clock: ctx.clock }),
       path,
@@ -78,6 +79,9 @@ export async function uploadWithApi(config: Config, plan: ApiUploadPlan, ctx: St
       clock: ctx.clock,
       logger: ctx.logger,
       progress,
+    }).catch((err: unknown) => {
+      sendingFailed.abort();
+      throw err;
     }),
   ]);
   const sentSeconds = (ctx.clock.now() - started) / 1000;

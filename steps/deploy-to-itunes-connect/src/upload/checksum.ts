@@ -31,12 +31,14 @@ parentPort.postMessage(hash.digest('hex'));
 
 /**
  * The file's MD5, computed on a worker thread while the parts are sent: hashing is as much work as
- * reading the file, and on the main thread it would hold up the sending it runs beside.
+ * reading the file, and on the main thread it would hold up the sending it runs beside. `signal`
+ * stops it when the upload failed, so the Step does not wait for a checksum nobody needs.
  */
-export function fileChecksum(path: string): Promise<string> {
+export function fileChecksum(path: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path } });
     let answered = false;
+    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
     worker.once('message', (hash: string) => {
       answered = true;
       resolve(hash);

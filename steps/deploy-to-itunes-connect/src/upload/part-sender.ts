@@ -60,6 +60,8 @@ export async function sendPart(
       failure ??= err;
       resolve();
     });
+    // Destroyed without an error (after a failed read, say): nothing else would end the wait.
+    request.on('close', () => resolve());
   });
 
   const buffers = [Buffer.allocUnsafe(SLICE_BYTES), Buffer.allocUnsafe(SLICE_BYTES)];
