@@ -23,7 +23,6 @@
  */
 export {
   type AppStoreConnectClient,
-  type AppStoreConnectClientOptions,
   createAppStoreConnectClient,
 } from './app-store-connect.ts';
 export {
@@ -42,14 +41,9 @@ export {
 } from './errors.ts';
 export type {
   App,
-  BetaAppReviewSubmission,
-  BetaBuildLocalization,
   BetaGroup,
   Build,
-  BuildProcessingState,
-  BuildUpload,
   BuildUploadFile,
-  BuildUploadState,
   BuildUploadUti,
   BundleId,
   BundleIdCapability,
@@ -58,9 +52,6 @@ export type {
   CapabilityType,
   Certificate,
   CertificateType,
-  ChecksumAlgorithm,
-  Checksums,
-  DeliveryFileUploadOperation,
   Device,
   DeviceClass,
   DeviceStatus,
@@ -69,9 +60,7 @@ export type {
   ProfileType,
   StateDetail,
 } from './models.ts';
-export type { ReserveFileParams } from './resources/build-upload-files.ts';
-export type { BuildUploadStatus } from './resources/build-uploads.ts';
-export type { BuildChanges, BuildNumber } from './resources/builds.ts';
+export type { BuildNumber } from './resources/builds.ts';
 export type { BundleIdWithRelations, CreateBundleIdParams } from './resources/bundle-ids.ts';
 export type { DeviceFilter, RegisterDeviceParams } from './resources/devices.ts';
 export type { CreateProfileParams } from './resources/profiles.ts';

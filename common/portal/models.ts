@@ -16,14 +16,11 @@ import type {
   Certificate as AppleCertificate,
   Device as AppleDevice,
   Profile as AppleProfile,
-  BuildUploadState,
   BundleIdPlatform,
   CapabilitySetting,
   CapabilityType,
   CertificateType,
-  ChecksumAlgorithm,
   Checksums,
-  DeliveryFileUploadOperation,
   ErrorResponse,
   PagedDocumentLinks,
   PagingInformation,
@@ -32,14 +29,11 @@ import type {
 } from 'appstore-connect-sdk/openapi';
 
 export type {
-  BuildUploadState,
   BundleIdPlatform,
   CapabilitySetting,
   CapabilityType,
   CertificateType,
-  ChecksumAlgorithm,
   Checksums,
-  DeliveryFileUploadOperation,
   ErrorResponse,
   Platform,
   StateDetail,
@@ -64,8 +58,6 @@ export type BuildUploadFile = WithAttributes<AppleBuildUploadFile>;
 export type BetaGroup = WithAttributes<AppleBetaGroup>;
 export type BetaBuildLocalization = WithAttributes<AppleBetaBuildLocalization>;
 export type BetaAppReviewSubmission = AppleBetaAppReviewSubmission;
-/** A build's `attributes.processingState`. */
-export type BuildProcessingState = NonNullable<AppleBuild['attributes']>['processingState'] & string;
 /** The file types a build upload takes. */
 export type BuildUploadUti = NonNullable<AppleBuildUploadFile['attributes']>['uti'] & string;
 
