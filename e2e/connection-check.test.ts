@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TIME_SCALE_ENV } from '../common/step/test-settings.ts';
+import { ipa, writeFile } from '../steps/deploy-to-itunes-connect/test/support.ts';
 import { lastRedBlock } from '../testkit/failure-reason.ts';
 import {
   connectionPayload,
@@ -74,9 +75,21 @@ interface StepCase {
   unreachable: (sim: PortalSimulator) => void;
   /** The team hint of several teams and none named. */
   teamHint: string;
+  /** How the teams of TWO_TEAMS are listed then. */
+  teamLines: string[];
+  /** Names the second team of TWO_TEAMS the way this Step takes a team. */
+  secondTeam: Record<string, string>;
+  /** The Step worked for the second team. */
+  workedForSecondTeam: (run: StepRun, sim: PortalSimulator) => void;
 }
 
 const lane = (run: StepRun) => callsOf(run, 'fastlane').find((call) => call.argv.includes('beta'));
+const deliver = (run: StepRun) => callsOf(run, 'fastlane').find((call) => call.argv.includes('deliver'));
+const PORTAL_TEAM_LINES = [
+  '- AAAAAAAAAA: Alpha Apps (App Store Connect provider ID 118000000)',
+  '- BBBBBBBBBB: Beta Builds (App Store Connect provider ID 118001111)',
+];
+const DEPLOY_BUNDLE_ID = 'io.bitrise.sample';
 /** The check's own requests; everything else is the Step's work. */
 const isCheck = (entry: { path: string; query: Record<string, string> }) =>
   entry.path === 'olympusSession' || entry.path === 'listTeams' || entry.query['limit'] === '1';
@@ -99,6 +112,13 @@ const STEPS: StepCase[] = [
     },
     teamHint:
       'set team_id to one of the team IDs listed above (or FASTLANE_TEAM_ID / FASTLANE_TEAM_NAME in the environment, or team_id in fastlane/Appfile)',
+    teamLines: PORTAL_TEAM_LINES,
+    secondTeam: { team_id: 'BBBBBBBBBB' },
+    workedForSecondTeam: (run) =>
+      expect(lane(run)!.env).toMatchObject({
+        FASTLANE_TEAM_ID: 'BBBBBBBBBB',
+        FASTLANE_ITC_TEAM_ID: '118001111',
+      }),
   },
   {
     id: 'auto-provision',
@@ -121,6 +141,42 @@ const STEPS: StepCase[] = [
       sim.connection.unreachable = (host) => host === 'appstoreconnect.apple.com';
     },
     teamHint: 'set the team ID input (team_id) to one of the teams listed above',
+    teamLines: PORTAL_TEAM_LINES,
+    secondTeam: { team_id: 'BBBBBBBBBB' },
+    workedForSecondTeam: (_run, sim) =>
+      expect(sim.requestLog.filter((e) => e.teamId).every((e) => e.teamId === 'BBBBBBBBBB')).toBe(true),
+  },
+  {
+    // An API key uploads through the App Store Connect API; an Apple ID through fastlane deliver.
+    id: 'deploy-to-itunes-connect',
+    inputs: (sim) => {
+      const dir = join(root, `world-${worlds++}`);
+      mkdirSync(dir, { recursive: true });
+      if (!sim.state.appStore.apps.some((app) => app.bundleId === DEPLOY_BUNDLE_ID))
+        sim.state.appStore.seed({ apps: [{ bundleId: DEPLOY_BUNDLE_ID, id: '1500000001', name: 'Sample' }] });
+      return {
+        ipa_path: writeFile(join(dir, 'App.ipa'), ipa({ bundleId: DEPLOY_BUNDLE_ID })),
+        bundle_id: DEPLOY_BUNDLE_ID,
+      };
+    },
+    keyRead: `GET /v1/apps?filter[bundleId]=${DEPLOY_BUNDLE_ID}&limit=1`,
+    roleHint: /uploads need an API key with the App Manager role or above \(Admin\)/,
+    restrictKey: (sim) => {
+      sim.connection.apiKeyAccess.apps = false;
+    },
+    worked: (run, sim) => deliver(run) !== undefined || sim.state.appStore.uploads.length > 0,
+    unreachable: (sim) => {
+      sim.connection.unreachable = true;
+    },
+    teamHint:
+      'set team_id to the App Store Connect provider ID of one of the teams listed above, or team_name to its name',
+    // deliver signs in to App Store Connect only: its teams are the providers.
+    teamLines: [
+      '- Alpha Apps (App Store Connect provider ID 118000000)',
+      '- Beta Builds (App Store Connect provider ID 118001111)',
+    ],
+    secondTeam: { team_id: '118001111' },
+    workedForSecondTeam: (run) => expect(deliver(run)!.argv.join(' ')).toContain('--team_id 118001111'),
   },
 ];
 
@@ -146,6 +202,7 @@ async function runStep(
       ...sim.hostMapEnv,
       [TIME_SCALE_ENV]: String(SCALE),
       STAND_IN_FASTLANE_STDOUT: 'fastlane 2.228.0',
+      STAND_IN_XCODEBUILD_VERSION: '15.4 15F31d',
       ...env,
     },
   });
@@ -171,7 +228,10 @@ describe.each(STEPS)('$id: the connection check', (step) => {
       /Session expiry: (19 days 23 hours|20 days 0 hours) left, by Bitrise's estimate/,
     );
     expect(run.output).toContain('- Simulated Team (provider ID 118000000), the session acts for it');
-    expect(run.output).toContain('- Simulated Team (team ID SIMTEAM001)');
+    // deliver signs in to App Store Connect only, so deploy asks for no Developer Portal teams.
+    if (step.teamLines === PORTAL_TEAM_LINES)
+      expect(run.output).toContain('- Simulated Team (team ID SIMTEAM001)');
+    else expect(run.output).not.toContain('Developer Portal teams');
     const olympus = sim.requestLog.find((e) => e.path === 'olympusSession');
     // What spaceship's jar sends there: the apple.com cookie, never the idmsa.apple.com one.
     expect(olympus).toMatchObject({ wireMethod: 'GET', status: 200, cookieNames: ['myacinfo'] });
@@ -231,21 +291,15 @@ describe.each(STEPS)('$id: the connection check', (step) => {
     expect(lastRedBlock(run.rawOutput)).toMatch(
       new RegExp(`^the Apple ID is a member of 2 teams and none is named.*: ${regexEscape(step.teamHint)}$`),
     );
-    expect(run.output).toContain('- AAAAAAAAAA: Alpha Apps (App Store Connect provider ID 118000000)');
-    expect(run.output).toContain('- BBBBBBBBBB: Beta Builds (App Store Connect provider ID 118001111)');
+    for (const line of step.teamLines) expect(run.output).toContain(line);
     expect(step.worked(run, sim)).toBe(false);
   });
 
   it('several teams and one named by team_id: the Step works for that team', async () => {
     const sim = await portal(TWO_TEAMS);
-    const run = await runStep(step, sim, 'apple_id', { team_id: 'BBBBBBBBBB' });
+    const run = await runStep(step, sim, 'apple_id', step.secondTeam);
     expect(run.exitCode).toBe(0);
-    if (step.id === 'fastlane-wrapper')
-      expect(lane(run)!.env).toMatchObject({
-        FASTLANE_TEAM_ID: 'BBBBBBBBBB',
-        FASTLANE_ITC_TEAM_ID: '118001111',
-      });
-    else expect(sim.requestLog.filter((e) => e.teamId).every((e) => e.teamId === 'BBBBBBBBBB')).toBe(true);
+    step.workedForSecondTeam(run, sim);
   });
 
   it('no answer from Apple: one warning within the budget, and the Step goes on', async () => {
@@ -357,5 +411,33 @@ describe('fastlane-wrapper: the team fastlane acts for, and the fastlane it runs
     expect(
       warnings(run).some((line) => line.startsWith('fastlane 2.210.1 (installed) is older than 2.225.0')),
     ).toBe(true);
+  });
+});
+
+describe('deploy-to-itunes-connect: the fastlane deliver runs with', () => {
+  it('warns before deliver starts when the Gemfile pins a fastlane older than 2.225.0', async () => {
+    const sim = await portal();
+    const deploy = STEPS.find((step) => step.id === 'deploy-to-itunes-connect')!;
+    const work = mkdtempSync(join(tmpdir(), 'old-deliver-'));
+    writeFileSync(join(work, 'Gemfile'), "source 'https://rubygems.org'\ngem 'fastlane'\n");
+    writeFileSync(
+      join(work, 'Gemfile.lock'),
+      'GEM\n  remote: https://rubygems.org/\n  specs:\n    fastlane (2.219.1)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  fastlane\n\nBUNDLED WITH\n   2.5.6\n',
+    );
+    const run = await runStep(
+      deploy,
+      sim,
+      'apple_id',
+      { fastlane_version: '', gemfile_path: join(work, 'Gemfile') },
+      { STAND_IN_FASTLANE_STDOUT: 'fastlane 2.219.1' },
+    );
+    expect(run.exitCode).toBe(0);
+    const warning = warnings(run).find((line) => line.startsWith('fastlane 2.219.1'));
+    expect(warning).toContain(`(pinned in ${join(work, 'Gemfile.lock')}) is older than 2.225.0`);
+    expect(warning).toContain('`bundle update fastlane`');
+    expect(run.output.indexOf('fastlane 2.219.1 (pinned')).toBeLessThan(
+      run.output.indexOf('exec fastlane deliver'),
+    );
+    expect(run.output).toContain('exec fastlane deliver');
   });
 });

@@ -46,10 +46,15 @@ export interface ListedTeam {
   providerId?: number;
 }
 
-/** `Its teams:` and one `- <team ID>: <name> (App Store Connect provider ID <n>)` line per team. */
+/**
+ * `Its teams:` and one line per team: `- <team ID>: <name> (App Store Connect provider ID <n>)`,
+ * or `- <name> (App Store Connect provider ID <n>)` when only App Store Connect was asked.
+ */
 export function teamListing(teams: readonly ListedTeam[]): string {
-  const line = (t: ListedTeam) =>
-    `- ${t.teamId ?? '(no Developer Portal team)'}: ${t.name}${t.providerId !== undefined ? ` (App Store Connect provider ID ${t.providerId})` : ''}`;
+  const line = (t: ListedTeam) => {
+    const provider = t.providerId !== undefined ? ` (App Store Connect provider ID ${t.providerId})` : '';
+    return t.teamId ? `- ${t.teamId}: ${t.name}${provider}` : `- ${t.name}${provider}`;
+  };
   return ['Its teams:', ...teams.map(line)].join('\n');
 }
 

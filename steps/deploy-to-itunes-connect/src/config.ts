@@ -2,12 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
   authInputProblem,
+  type ConnectionCheck,
   type Credentials,
   DEFAULT_INPUT_NAMES,
+  type NamedTeam,
+  namedTeam,
   noCredentialsError,
   resolveCredentials,
 } from '../../../common/apple/index.ts';
 import type { Connection } from '../../../common/bitrise/connection.ts';
+import { readAppfileTeams } from '../../../common/fastlane/index.ts';
 import {
   type Env,
   InputError,
@@ -45,6 +49,10 @@ export interface Config {
   extraArgs: string[];
   setup: FastlaneSetup;
   credentials: Credentials;
+  /** Apple's verdict on the credentials, asked for while fastlane is set up. */
+  check: ConnectionCheck;
+  /** The App Store Connect team named by team_id/team_name, the environment or fastlane/Appfile. */
+  team: NamedTeam;
   /** The Step's environment for every child, without FASTLANE_PASSWORD (as upstream). */
   env: Env;
   /** Through the App Store Connect API or fastlane deliver (upload_method), and what follows in TestFlight. */
@@ -152,7 +160,7 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
   if (!artifact) throw new Error('unreachable: artifact validated');
 
   reportArtifact(artifact, values, ctx);
-  const credentials = await selectCredentials(values, ctx);
+  const { credentials, check } = await selectCredentials(values, artifact, ctx);
   const upload = planUpload(values, artifact, credentials, ctx.logger);
 
   const env: Env = { ...ctx.env };
@@ -172,6 +180,15 @@ export async function configure(values: Inputs<typeof inputs>, ctx: StepContext)
     // The API upload installs nothing; fastlane's setup is worked out (and logged) for deliver only.
     setup: upload.method === 'deliver' ? fastlaneSetup(values, ctx, abs) : { kind: 'installed' },
     credentials,
+    check,
+    team: namedTeam({
+      inputs: {
+        itcTeamId: { value: values.team_id, from: 'the team_id input' },
+        itcTeamName: { value: values.team_name, from: 'the team_name input' },
+      },
+      fastlaneEnv: env,
+      appfile: readAppfileTeams(ctx.cwd),
+    }),
     env,
     upload,
   };
@@ -192,14 +209,29 @@ function reportArtifact(artifact: ArtifactInfo, values: Inputs<typeof inputs>, c
   }
 }
 
-async function selectCredentials(values: Inputs<typeof inputs>, ctx: StepContext): Promise<Credentials> {
+async function selectCredentials(
+  values: Inputs<typeof inputs>,
+  artifact: ArtifactInfo,
+  ctx: StepContext,
+): Promise<{ credentials: Credentials; check: ConnectionCheck }> {
   let credentials: Credentials | undefined;
   let connection: Connection;
+  let check: ConnectionCheck;
   try {
-    ({ credentials, connection } = await resolveCredentials(values, ctx, {
+    ({ credentials, connection, check } = await resolveCredentials(values, ctx, {
       appleId: values.itunescon_user,
       inputNames: INPUT_NAMES,
       expiryPolicy: 'fail',
+      // A key is tested on the app it uploads to; the session goes to deliver, whose spaceship
+      // needs an App Store Connect provider.
+      check: {
+        apiKeyUse: {
+          kind: 'upload',
+          bundleId: (artifact.kind === 'ipa' && artifact.bundleId) || values.bundle_id,
+        },
+        portalTeams: false,
+        requireProvider: true,
+      },
     }));
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
@@ -214,7 +246,7 @@ async function selectCredentials(values: Inputs<typeof inputs>, ctx: StepContext
     if (credentials.appSpecificPassword.isEmpty)
       ctx.logger.warn('If 2FA enabled Apple ID is used, Application-specific password is required.');
   }
-  return credentials;
+  return { credentials, check };
 }
 
 function appArgs(values: Inputs<typeof inputs>, ctx: StepContext): string[] {

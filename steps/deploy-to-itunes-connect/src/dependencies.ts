@@ -1,14 +1,17 @@
 import { dirname } from 'node:path';
+import { unlessRefused } from '../../../common/apple/index.ts';
 import {
   type FastlaneLauncher,
   type InstallContext,
   installBundle,
   installFastlane,
+  oldFastlaneWarning,
   readGemfileLock,
   reportFastlaneVersion,
 } from '../../../common/fastlane/index.ts';
 import { resolveTool } from '../../../common/step/exec.ts';
 import { type StepContext, StepError, withHint } from '../../../common/step/index.ts';
+import { appleAccess, appleRefusal } from './apple-access.ts';
 import type { Config, FastlaneSetup } from './config.ts';
 
 const FASTLANE_SETUP_HINT =
@@ -34,23 +37,33 @@ export interface DeliverToolchain {
 
 /**
  * For deliver, Xcode's version decides the Transporter variables; then fastlane is made ready and
- * reported. The API upload has nothing to set up.
+ * reported, while Apple's verdict on the connection arrives (a refusal ends the setup at once, and
+ * fastlane itself starts only after the verdict). The API upload has nothing to set up.
  */
 export async function ensureDependencies(config: Config, ctx: StepContext): Promise<Toolchain> {
   if (config.upload.method === 'api') return { method: 'api' };
-  const xcodeMajor = await xcodeMajorVersion(config, ctx);
   const started = Date.now();
+  const { xcodeMajor, launcher, cwd } = await unlessRefused(setUp(config, ctx), appleRefusal(config));
+  await appleAccess(config, ctx);
+  // The version the Gemfile.lock pins, else the one installed, as `fastlane --version` tells.
+  const lock = launcher.kind === 'bundler' ? readGemfileLock(cwd) : undefined;
+  const version = await reportFastlaneVersion(launcher, installContext(config, ctx, cwd));
+  const tooOld = lock
+    ? oldFastlaneWarning(lock.fastlaneVersion, lock.path)
+    : oldFastlaneWarning(version, undefined);
+  if (tooOld) ctx.logger.warn(tooOld);
+  ctx.logger.print(`fastlane setup took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { method: 'deliver', xcodeMajor, launcher, cwd };
+}
+
+async function setUp(config: Config, ctx: StepContext) {
+  const xcodeMajor = await xcodeMajorVersion(config, ctx);
   ctx.logger.info('Fastlane setup');
-  let prepared: Awaited<ReturnType<typeof prepareFastlane>>;
   try {
-    prepared = await prepareFastlane(config.setup, config, ctx);
+    return { xcodeMajor, ...(await prepareFastlane(config.setup, config, ctx)) };
   } catch (err) {
     throw withHint(err, FASTLANE_SETUP_HINT);
   }
-  const { launcher, cwd } = prepared;
-  await reportFastlaneVersion(launcher, installContext(config, ctx, cwd));
-  ctx.logger.print(`fastlane setup took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { method: 'deliver', xcodeMajor, launcher, cwd };
 }
 
 function installContext(config: Config, ctx: StepContext, cwd: string): InstallContext {

@@ -1,4 +1,5 @@
 import type { StepContext } from '../../../common/step/index.ts';
+import { appleAccess } from './apple-access.ts';
 import type { Config } from './config.ts';
 import { uploadWithDeliver } from './deliver.ts';
 import type { Toolchain } from './dependencies.ts';
@@ -35,8 +36,9 @@ export interface UploadedBuild {
   testFlightActions: string[];
 }
 
-/** The upload the configuration chose, with what it needs. */
-export function run(config: Config, ctx: StepContext, toolchain: Toolchain): Promise<Result> {
+/** The upload the configuration chose, with what it needs, once Apple accepts the connection. */
+export async function run(config: Config, ctx: StepContext, toolchain: Toolchain): Promise<Result> {
+  await appleAccess(config, ctx);
   if (config.upload.method === 'api') return uploadWithApi(config, config.upload, ctx);
   if (toolchain.method !== 'deliver') throw new Error('unreachable: deliver has its toolchain');
   return uploadWithDeliver(config, ctx, toolchain);
