@@ -23,18 +23,28 @@ interface Row {
 
 const TARGET_COUNTS = [1, 5, 20] as const;
 const LATENCY_MS = 100;
-const TIME_LIMIT_MS = 4000;
-const requestLimit = (targets: number) => 3 * targets + 10;
+/** Runs per case; the median is reported, as wall time on a shared machine is noisy. */
+const RUNS = Number(process.env['BENCH_AP_RUNS'] ?? 3);
 
 type State = 'exists' | 'fresh';
+
+/** Issue 15's targets at 100 ms latency per request. */
+const LIMITS = {
+  requests: { exists: 8, fresh: 50 } as Record<State, number>,
+  /** At 20 targets. */
+  wallMs: { exists: 1000, fresh: 1500 } as Record<State, number>,
+  oneTargetWallMs: 600,
+  peakRssMb: 80,
+};
 
 export interface AutoProvisionFigure {
   targets: number;
   state: State;
+  /** Medians of the runs. */
   wallMs: number;
   requests: number;
-  requestLimit: number;
   peakRssMb: number;
+  runs: number;
 }
 
 /** Shell stand-ins for security and envman: no node start-up inside the measured time. */
@@ -62,7 +72,11 @@ function runStep(env: Record<string, string>, cwd: string): Promise<{ code: numb
 }
 
 /** One run of the Step against a portal with 100 ms latency per request; the simulator counts requests. */
-async function measure(targets: number, state: State, tools: string): Promise<AutoProvisionFigure> {
+async function measureOnce(
+  targets: number,
+  state: State,
+  tools: string,
+): Promise<{ wallMs: number; requests: number; peakRssMb: number }> {
   const sim = await startPortalSimulator({ seed: { devices: [{ udid: '00008030-001A2B3C4D5E6F70' }] } });
   const work = mkdtempSync(join(tmpdir(), `bench-ap-${targets}-${state}-`));
   const api = await startBuildApiSimulator({
@@ -96,7 +110,8 @@ async function measure(targets: number, state: State, tools: string): Promise<Au
     );
     const env: Record<string, string> = {
       PATH: `${tools}:${process.env['PATH']}`,
-      NODE_OPTIONS: `--require ${preload}`,
+      // BENCH_AP_NODE_OPTIONS adds e.g. `--cpu-prof --cpu-prof-dir=<dir>` to look into a run.
+      NODE_OPTIONS: `--require ${preload} ${process.env['BENCH_AP_NODE_OPTIONS'] ?? ''}`.trim(),
       HOME: home,
       TMPDIR: work,
       BITRISE_SOURCE_DIR: join(work, 'src'),
@@ -125,14 +140,7 @@ async function measure(targets: number, state: State, tools: string): Promise<Au
     const created = sim.state.profiles.length;
     if (created !== targets) throw new Error(`expected ${targets} profiles after the run, found ${created}`);
     const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-    return {
-      targets,
-      state,
-      wallMs,
-      requests: sim.requestLog.length,
-      requestLimit: requestLimit(targets),
-      peakRssMb,
-    };
+    return { wallMs, requests: sim.requestLog.length, peakRssMb };
   } finally {
     await api.close();
     await sim.close();
@@ -140,58 +148,72 @@ async function measure(targets: number, state: State, tools: string): Promise<Au
   }
 }
 
-/**
- * Auto-provision wall time (`bash step.sh` start to exit) and portal request count for 1, 5 and 20
- * signed targets (an app with push notifications plus app extensions) against the simulated portal
- * with 100 ms latency per request, for an account where everything exists and for a fresh one.
- * Target: 20 targets in under 4 s with at most 3 requests per target plus 10.
- */
-export async function autoProvisionBench(rows: Row[]): Promise<Record<string, unknown> | undefined> {
-  if (!existsSync(join(REPO_ROOT, 'steps/auto-provision/dist/index.mjs'))) {
-    rows.push({
-      measure: 'auto-provision: 1/5/20 targets',
-      value: 'no Step yet',
-      target: '< 4 s @ 20',
-      met: false,
-    });
-    return undefined;
-  }
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** The median of `runs` runs of one case. */
+export async function measureAutoProvision(
+  targets: number,
+  state: State,
+  runs = RUNS,
+): Promise<AutoProvisionFigure> {
   const tools = benchTools();
-  const figures: AutoProvisionFigure[] = [];
   try {
-    for (const state of ['exists', 'fresh'] as const) {
-      for (const targets of TARGET_COUNTS) {
-        const figure = await measure(targets, state, tools);
-        figures.push(figure);
-        const label = `auto-provision ${state}, ${targets} target${targets > 1 ? 's' : ''} @ ${LATENCY_MS} ms`;
-        rows.push({
-          measure: `${label}: wall time`,
-          value: `${figure.wallMs.toFixed(0)} ms`,
-          target: targets === 20 ? '< 4 s' : '',
-          met: targets === 20 ? figure.wallMs < TIME_LIMIT_MS : undefined,
-        });
-        rows.push({
-          measure: `${label}: requests`,
-          value: String(figure.requests),
-          target: `≤ ${figure.requestLimit}`,
-          met: figure.requests <= figure.requestLimit,
-        });
-        if (targets === 20) {
-          rows.push({
-            measure: `${label}: peak RSS`,
-            value: `${figure.peakRssMb.toFixed(1)} MB`,
-            target: '≤ 100 MB',
-            met: figure.peakRssMb <= 100,
-          });
-        }
-      }
-    }
+    const results = [];
+    for (let i = 0; i < runs; i++) results.push(await measureOnce(targets, state, tools));
+    return {
+      targets,
+      state,
+      wallMs: median(results.map((r) => r.wallMs)),
+      requests: median(results.map((r) => r.requests)),
+      peakRssMb: median(results.map((r) => r.peakRssMb)),
+      runs,
+    };
   } finally {
     rmSync(tools, { recursive: true, force: true });
   }
-  return {
-    latencyMs: LATENCY_MS,
-    target: '20 targets in under 4 s with at most 3 requests per target plus 10',
-    figures,
-  };
+}
+
+/**
+ * Auto-provision wall time (`bash step.sh` start to exit), portal requests and peak memory for 1,
+ * 5 and 20 signed targets (an app with push notifications plus app extensions) against the
+ * simulated portal with 100 ms latency per request, for an account where everything exists and
+ * for a fresh one; medians of BENCH_AP_RUNS runs (3). Targets (issue 15): everything exists at 20
+ * targets in ≤ 8 requests and ≤ 1.0 s, a fresh account in ≤ 50 requests and ≤ 1.5 s, 1 target in
+ * ≤ 0.6 s, peak RSS ≤ 80 MB at 20 targets.
+ */
+export async function autoProvisionBench(rows: Row[]): Promise<Record<string, unknown> | undefined> {
+  if (!existsSync(join(REPO_ROOT, 'steps/auto-provision/dist/index.mjs'))) {
+    rows.push({ measure: 'auto-provision: 1/5/20 targets', value: 'no Step yet', target: '', met: false });
+    return undefined;
+  }
+  const figures: AutoProvisionFigure[] = [];
+  for (const state of ['exists', 'fresh'] as const) {
+    for (const targets of TARGET_COUNTS) {
+      const figure = await measureAutoProvision(targets, state);
+      figures.push(figure);
+      const label = `auto-provision ${state}, ${targets} target${targets > 1 ? 's' : ''} @ ${LATENCY_MS} ms`;
+      const wallLimit =
+        targets === 20 ? LIMITS.wallMs[state] : targets === 1 ? LIMITS.oneTargetWallMs : undefined;
+      rows.push({
+        measure: `${label}: wall time`,
+        value: `${figure.wallMs.toFixed(0)} ms`,
+        target: wallLimit ? `≤ ${(wallLimit / 1000).toFixed(1)} s` : '',
+        met: wallLimit ? figure.wallMs <= wallLimit : undefined,
+      });
+      rows.push({
+        measure: `${label}: requests`,
+        value: String(figure.requests),
+        target: targets === 20 ? `≤ ${LIMITS.requests[state]}` : '',
+        met: targets === 20 ? figure.requests <= LIMITS.requests[state] : undefined,
+      });
+      if (targets === 20)
+        rows.push({
+          measure: `${label}: peak RSS`,
+          value: `${figure.peakRssMb.toFixed(1)} MB`,
+          target: `≤ ${LIMITS.peakRssMb} MB`,
+          met: figure.peakRssMb <= LIMITS.peakRssMb,
+        });
+    }
+  }
+  return { latencyMs: LATENCY_MS, runs: RUNS, limits: LIMITS, figures };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { StepError } from '../../step/index.ts';
 import { dictAt, type PDict, parseOpenStep, settingText, stringAt, stringsAt } from './openstep.ts';
@@ -26,6 +26,8 @@ export interface BuildConfiguration {
   /** Absolute path of the base `.xcconfig`, when it has one and it can be located. */
   xcconfigPath?: string;
 }
+
+const loaded = new Map<string, { key: string; project: PbxProject }>();
 
 /**
  * An Xcode project's object graph, queried straight from our OpenStep tree (`openstep.ts`): the
@@ -68,8 +70,20 @@ export class PbxProject {
     this.projectDir = resolve(dirname(this.path), stringAt(rootObject, 'projectDirPath') ?? '');
   }
 
+  /**
+   * The project at `projectPath`, parsed once while its file is unchanged: a Step reads the same
+   * project more than once (before and after the signing team is known), and a PbxProject is
+   * only ever queried.
+   */
   static load(projectPath: string): PbxProject {
-    return new PbxProject(projectPath);
+    const path = resolve(pbxprojPathOf(projectPath));
+    const stat = statSync(path, { throwIfNoEntry: false });
+    const key = stat ? `${stat.mtimeMs} ${stat.size}` : undefined;
+    const cached = loaded.get(path);
+    if (key && cached?.key === key) return cached.project;
+    const project = new PbxProject(projectPath);
+    if (key) loaded.set(path, { key, project });
+    return project;
   }
 
   private object(id: string | undefined): PDict | undefined {

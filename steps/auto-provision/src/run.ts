@@ -128,19 +128,31 @@ async function certificates(config: Config, ctx: StepContext): Promise<LoadedCer
   }
 }
 
+/** Every failure of the provisioning phase carries upstream's prefix, the portal's API errors included. */
+const provisioningFailure = (err: unknown) =>
+  wrapError('Automatic code signing failed', err, {
+    hint: 'see the lines above for the step that failed; rerun with verbose_log set to yes to see every Developer Portal request',
+  });
+
 export async function run(config: Config, ctx: StepContext): Promise<Result> {
+  // The certificates are read first: Apple's answer to the connection check configure started
+  // arrives meanwhile, so reaching the portal does not wait for it.
+  let loaded: LoadedCertificate[];
+  try {
+    loaded = await certificates(config, ctx);
+  } catch (err) {
+    throw provisioningFailure(err);
+  }
   const portal = await connectPortal(config, ctx);
   const writer = createWriter(portal, ctx.logger, config.inputs.dry_run);
   const progress: RunProgress = {
     team: portal.team,
-    certificates: [],
+    certificates: loaded,
     changes: writer.changes,
     registeredDevices: writer.registeredDevices,
   };
   let ensured: EnsureResult;
   try {
-    const loaded = await certificates(config, ctx);
-    progress.certificates = loaded;
     ensured = await ensureCodesignAssets({
       portal,
       writer,
@@ -158,11 +170,7 @@ export async function run(config: Config, ctx: StepContext): Promise<Result> {
     });
     await installAssets(ensured, config, ctx);
   } catch (err) {
-    // Every failure of this phase carries upstream's prefix, the portal's API errors included.
-    const failure = wrapError('Automatic code signing failed', err, {
-      hint: 'see the lines above for the step that failed; rerun with verbose_log set to yes to see every Developer Portal request',
-    });
-    throw runProgress.attach(failure, progress);
+    throw runProgress.attach(provisioningFailure(err), progress);
   }
   try {
     forceSigning(config, ensured, ctx);

@@ -16,8 +16,11 @@ import { appIdName } from './names.ts';
 import type { AppIdPlan, ProfileJob, SigningPlan } from './plan.ts';
 import { type EnsuredProfile, ensureProfile } from './profiles.ts';
 
-/** How many App IDs are worked on at once: enough to hide latency, far from Apple's rate limit. */
-const APP_ID_CONCURRENCY = 10;
+/**
+ * How many App IDs are worked on at once: a 20-target app in one wave, so the latency of its
+ * three dependent requests (App ID, capability, profile) is paid once; Apple's limit is per hour.
+ */
+const APP_ID_CONCURRENCY = 20;
 
 export interface AppliedPlan {
   profiles: Map<ProfileJob, EnsuredProfile>;
