@@ -6,7 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { TIME_SCALE_ENV } from '../../../common/step/index.ts';
 import { lastRedBlock } from '../../../testkit/failure-reason.ts';
 import { connectionPayload } from '../../../testkit/fixtures/provisioning.ts';
-import { callsOf, runStepSh, type StepRun } from '../../../testkit/harness.ts';
+import {
+  assertOutputsInNextStep,
+  callsOf,
+  outputsInNextStep,
+  runStepSh,
+  type StepRun,
+} from '../../../testkit/harness.ts';
 import {
   type BuildApiSimulator,
   startBuildApiSimulator,
@@ -105,7 +111,8 @@ async function deploy(
 const lastLine = (run: StepRun) => run.output.trimEnd().split('\n').at(-1)!;
 const reason = (run: StepRun) => lastRedBlock(run.rawOutput);
 const toolCalls = (run: StepRun) => run.calls.filter((c) => c.tool !== 'envman');
-const outputs = (run: StepRun) => Object.fromEntries(run.outputs.map((o) => [o.key, o.value]));
+/** The outputs as the following Step reads them from its environment under the Bitrise CLI. */
+const outputs = (run: StepRun) => outputsInNextStep(run, 'deploy-to-itunes-connect');
 /** The API requests as `METHOD /path`, upload operations as `PUT part N`. */
 const requests = () =>
   sim.requestLog.map((e) =>
@@ -137,6 +144,10 @@ describe('deploy-to-itunes-connect: App Store Connect API upload', () => {
       sensitive: false,
       expand: false,
     });
+    const next = assertOutputsInNextStep(run, 'deploy-to-itunes-connect', {
+      APP_STORE_CONNECT_BUILD_ID: build!.id,
+    });
+    expect(next.exitCode, next.output).toBe(0);
 
     const sequence = requests();
     expect(sequence.slice(0, 3).sort()).toEqual(
@@ -274,6 +285,11 @@ describe('deploy-to-itunes-connect: App Store Connect API upload', () => {
       APP_STORE_CONNECT_BUILD_ID: build!.id,
       APP_STORE_CONNECT_BUILD_STATE: 'INVALID',
     });
+    const next = assertOutputsInNextStep(run, 'deploy-to-itunes-connect', {
+      APP_STORE_CONNECT_BUILD_ID: build!.id,
+      APP_STORE_CONNECT_BUILD_STATE: 'INVALID',
+    });
+    expect(next.exitCode, next.output).toBe(0);
     expect(reason(run)).toBe(
       'App Store Connect processed build 187 of version 1.4.2 as INVALID: ITMS-90062 This bundle is invalid. The value for key CFBundleShortVersionString must be higher.: fix what App Store Connect says, raise the build number and upload again',
     );
