@@ -156,8 +156,10 @@ describe('deploy-to-itunes-connect with a pre-signed api_key_path', () => {
         api_issuer: API_KEY_ISSUER_ID,
         ipa_path: ipa,
         app_id: '1234567890',
+        // The key file goes to deliver; the API upload is covered by the Step's own tests.
+        upload_method: 'deliver',
       },
-      env: { STAND_IN_CAPTURE_ARGS: '--api_key_path', STAND_IN_XCODEBUILD_STDOUT: 'Xcode 16.2' },
+      env: { STAND_IN_CAPTURE_ARGS: '--api_key_path', STAND_IN_XCODEBUILD_VERSION: '16.2 16C5032a' },
       secrets: URL_SECRETS,
     });
 

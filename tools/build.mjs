@@ -61,18 +61,32 @@ const xmlOnlyEntities = {
   },
 };
 
-// got loads http2-wrapper (about 40 KB) for its `http2` option, which the Steps never set: every
-// request to Apple and Bitrise is HTTP/1.1. Bundled, it is a stub that says so if ever reached.
-const noHttp2 = {
-  name: 'no-http2',
+// got loads two features the Steps never turn on: http2-wrapper for its `http2` option (every
+// request to Apple and Bitrise is HTTP/1.1) and cacheable-request, with keyv and
+// http-cache-semantics, for its `cache` option (nothing is cached). Together about 80 KB; bundled,
+// each is a stub that says so if it is ever reached.
+const UNUSED_GOT_FEATURES = {
+  'http2-wrapper': [
+    "const unsupported = () => { throw new Error('HTTP/2 is not bundled: the Steps use HTTP/1.1'); };",
+    'export default { auto: unsupported, get globalAgent() { return unsupported(); } };',
+  ],
+  'cacheable-request': [
+    'export class CacheError extends Error {}',
+    'export default class CacheableRequest {',
+    "  constructor() { throw new Error('got\\'s cache is not bundled: the Steps never cache responses'); }",
+    '}',
+  ],
+};
+const unusedGotFeatures = {
+  name: 'unused-got-features',
   setup(build) {
-    build.onResolve({ filter: /^http2-wrapper$/ }, () => ({ path: 'http2-wrapper', namespace: 'no-http2' }));
-    build.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
+    build.onResolve({ filter: /^(http2-wrapper|cacheable-request)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'unused-got-feature',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'unused-got-feature' }, (args) => ({
       loader: 'js',
-      contents: [
-        "const unsupported = () => { throw new Error('HTTP/2 is not bundled: the Steps use HTTP/1.1'); };",
-        'export default { auto: unsupported, get globalAgent() { return unsupported(); } };',
-      ].join('\n'),
+      contents: UNUSED_GOT_FEATURES[args.path].join('\n'),
     }));
   },
 };
@@ -109,7 +123,7 @@ export async function buildStep(id, root = ROOT) {
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [sideEffectFree, xmlOnlyEntities, noHttp2],
+    plugins: [sideEffectFree, xmlOnlyEntities, unusedGotFeatures],
   });
   return result.outputFiles.map((file) => ({ path: file.path, contents: Buffer.from(file.contents) }));
 }
