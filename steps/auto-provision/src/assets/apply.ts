@@ -56,10 +56,10 @@ export async function applyPlan(
     });
 
   const profiles = new Map<ProfileJob, EnsuredProfile>();
-  await mapConcurrent([...plan.appIds.values()], APP_ID_CONCURRENCY, async (appId) => {
+  await settleConcurrent([...plan.appIds.values()], APP_ID_CONCURRENCY, async (appId) => {
     const bundleId = await ensureAppId(appId, writer);
     const jobs = plan.jobs.filter((j) => j.bundleId === appId.identifier);
-    await mapConcurrent(jobs, jobs.length, async (job) => {
+    await settleConcurrent(jobs, jobs.length, async (job) => {
       profiles.set(job, await ensureProfile(job, bundleId, deviceIds(job), writer));
     });
   });
@@ -70,8 +70,29 @@ async function ensureAppId(appId: AppIdPlan, writer: PortalWriter): Promise<Bund
   const bundleId =
     appId.existing?.bundleId ??
     (await writer.createBundleId(appId.identifier, appIdName(appId.identifier), appId.platform));
-  await mapConcurrent(appId.missing, 4, (capability) =>
+  await settleConcurrent(appId.missing, 4, (capability) =>
     writer.enableCapability(bundleId, capability.type, capability.settings),
   );
   return bundleId;
+}
+
+/**
+ * mapConcurrent that, after a failure, starts nothing new but lets the calls in flight finish
+ * before it throws: they would otherwise go on logging after the Step's failure line.
+ */
+async function settleConcurrent<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await mapConcurrent(items, Math.max(1, limit), async (item) => {
+    if (failure) return;
+    try {
+      await fn(item);
+    } catch (error) {
+      failure ??= { error };
+    }
+  });
+  if (failure) throw failure.error;
 }

@@ -13,6 +13,7 @@ import type {
   BundleIdPlatform,
   BundleIdWithRelations,
   Device,
+  DeviceClass,
   Profile,
   ProfileType,
 } from '../../../../common/portal/index.ts';
@@ -24,6 +25,7 @@ import {
   APP_ID_PLATFORM,
   certificateToUpload,
   certificateTypes,
+  DEVICE_CLASSES,
   DEVICE_PLATFORM,
   deviceClassesFor,
   listsDevices,
@@ -145,7 +147,7 @@ export function planSigning(options: PlanOptions): SigningPlan {
         const bundleId = target.isUITest ? wildcardBundleId(variant.bundleId) : variant.bundleId;
         const same = jobs.find((j) => j.profileType === profileType && j.bundleId === bundleId);
         if (same) {
-          if (!same.members.some((m) => m.target.id === target.id)) same.members.push(member);
+          same.members.push(member);
           continue;
         }
         jobs.push({
@@ -235,12 +237,8 @@ export function planSigning(options: PlanOptions): SigningPlan {
       continue;
     }
     if (listsDevices(job.type)) {
-      const classes = deviceClassesFor(
-        job.family,
-        job.members.flatMap((m) => m.variant.deviceFamilies),
-      );
       const platform = DEVICE_PLATFORM[job.family];
-      job.devices = [
+      const devicesOf = (classes: readonly DeviceClass[]) => [
         ...options.portalDevices.filter((d) => suits(d, classes)),
         ...options.registrations
           .filter((r) => r.platform === platform)
@@ -248,6 +246,15 @@ export function planSigning(options: PlanOptions): SigningPlan {
           .filter(([d, r]) => suits(d, classes, r))
           .map(([d]) => d),
       ];
+      // The devices the targets run on (TARGETED_DEVICE_FAMILY); when the team has none of those,
+      // any the profile type takes, as the profile must list one to be made at all.
+      job.devices = devicesOf(
+        deviceClassesFor(
+          job.family,
+          job.members.flatMap((m) => m.variant.deviceFamilies),
+        ),
+      );
+      if (job.devices.length === 0) job.devices = devicesOf(DEVICE_CLASSES[job.family]);
       if (job.devices.length === 0) {
         skip(
           job.members,
@@ -279,6 +286,10 @@ export function planSigning(options: PlanOptions): SigningPlan {
     }
     planned.push(job);
   }
+
+  // An App ID none of whose profiles can be made is not created for nothing.
+  for (const identifier of [...appIds.keys()])
+    if (!planned.some((j) => j.bundleId === identifier)) appIds.delete(identifier);
 
   // 4. The app itself must be signed for the requested distribution.
   const main = options.project.mainTarget;
