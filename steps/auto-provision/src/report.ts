@@ -66,7 +66,7 @@ export function report(outcome: StepOutcome<Config, Result>, ctx: StepContext): 
     summary = summaryText(config, result, failure !== undefined, progress);
     sections.push(
       connectionSection(config.credentials, { now, teams: teamsOf(progress) }),
-      result ? profilesSection(config, result, now) : targetsSection(config),
+      result ? profilesSection(result, now) : targetsSection(config),
       certificatesSection(progress, result, now),
       devicesSection(config, progress, result),
       section(
@@ -116,38 +116,48 @@ function teamsOf(progress: RunProgress | undefined): ReportTeam[] | undefined {
   return teams.size > 0 ? [...teams.values()] : undefined;
 }
 
-function profilesSection(config: Config, result: Result, now: Date): Html {
-  const targets = new Map(config.project.targets.map((t) => [t.id, t]));
-  const rows: TableRow[] = [];
-  for (const [type, assets] of result.assets) {
-    const certificate = assets.certificate.info;
-    for (const [targetId, profile] of assets.profiles) {
-      const target = targets.get(targetId);
-      const expires = profile.profile?.expirationDate;
-      rows.push({
+/** The rows of the signing table the log printed, as they ended: every target platform, skipped ones too. */
+function profilesSection(result: Result, now: Date): Html {
+  const rows: TableRow[] = result.table.map((row) => {
+    const profile = row.profile;
+    const type = row.profileType ? html`${row.distribution}<br>${code(row.profileType)}` : row.distribution;
+    if (!profile || !row.certificate)
+      return {
         cells: [
-          target?.name ?? targetId,
-          identifier(profile.bundleId),
-          config.project.platform,
+          row.target,
+          identifier(row.bundleId),
+          row.platform,
           type,
-          html`${profile.name} ${muted(`(${STATE_LABELS[profile.state]})`)}${profile.uuid ? html`<br>${code(profile.uuid)}` : ''}`,
-          profile.state === 'planned' ? muted('when created') : expiryDate(expires, now),
-          certificate.commonName,
-          expiryDate(certificate.notAfter, now),
+          muted(`not signed: ${row.skipped}`),
+          '',
+          '',
+          '',
         ],
-        highlight: expiresWithin(expires, now) || expiresWithin(certificate.notAfter, now),
-      });
-    }
-  }
+      };
+    const state = STATE_LABELS[profile.state as EnsuredProfile['state']] ?? profile.state;
+    return {
+      cells: [
+        row.target,
+        identifier(row.bundleId),
+        row.platform,
+        type,
+        html`${profile.name} ${muted(`(${state})`)}${profile.uuid ? html`<br>${code(profile.uuid)}` : ''}`,
+        profile.state === 'planned' ? muted('when created') : expiryDate(profile.expires, now),
+        row.certificate.commonName,
+        expiryDate(row.certificate.expires, now),
+      ],
+      highlight: expiresWithin(profile.expires, now) || expiresWithin(row.certificate.expires, now),
+    };
+  });
   return section(
     'Profiles',
     table({
-      caption: 'Target → bundle ID → platform → profile → certificate',
+      caption: 'Target → bundle ID → platform → profile type → profile → certificate',
       columns: [
         'Target',
         'Bundle ID',
         'Platform',
-        'Distribution',
+        'Profile type',
         'Profile',
         'Profile expires',
         'Certificate',
@@ -170,7 +180,12 @@ function targetsSection(config: Config): Html {
       caption: 'The targets to sign (no profiles: the Step failed before they were all ensured)',
       columns: ['Target', 'Bundle ID', 'Platform', 'Kind'],
       rows: config.project.targets.map((t) => ({
-        cells: [t.name, identifier(t.bundleId), config.project.platform, t.isUITest ? 'UI test' : t.kind],
+        cells: [
+          t.name,
+          identifier(t.bundleId),
+          t.variants.map((v) => v.platform).join(', '),
+          t.isUITest ? 'UI test' : t.kind,
+        ],
       })),
     }),
   );

@@ -121,6 +121,7 @@ export async function provision(
   project: { projectPath: string; pbxprojPath: string; scheme: string },
   inputs: Record<string, string> = {},
   payloadExtra: Record<string, unknown> = {},
+  env: Record<string, string> = {},
 ): Promise<Provisioned> {
   const payload = connectionPayload(w.sim, transport, payloadExtra);
   api.setPayload(payload);
@@ -139,7 +140,7 @@ export async function provision(
       keychain_password: KEYCHAIN_PASSWORD,
       ...inputs,
     },
-    env: { ...w.sim.hostMapEnv },
+    env: { ...w.sim.hostMapEnv, ...env },
   });
   const secrets = [P12_PASSPHRASE, KEYCHAIN_PASSWORD, api.token, ...connectionSecrets(payload)];
   expect(leakedSecrets(run.output, secrets)).toEqual([]);
