@@ -93,7 +93,8 @@ function fastlaneInputs(extra: Record<string, string> = {}): Record<string, stri
 }
 
 function deployInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return { ipa_path: IPA, app_id: '1234567890', ...extra };
+  // deliver's failures are the subject; the API upload has its own in the Step's tests.
+  return { ipa_path: IPA, app_id: '1234567890', upload_method: 'deliver', ...extra };
 }
 
 let worldCounter = 0;

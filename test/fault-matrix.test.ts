@@ -154,6 +154,7 @@ const STEPS: StepUnderTest[] = [
         ipa_path: join(REPO_ROOT, 'steps/deploy-to-itunes-connect/test/fixtures/App.ipa'),
         app_id: '1234567890',
         dry_run: 'yes',
+        upload_method: 'deliver',
       },
       env: { STAND_IN_XCODEBUILD_VERSION: '16.2 16C5032a' },
       payload: apiKeyConnection(),

@@ -199,6 +199,7 @@ describe.skipIf(skipWithoutChromium())('report pages in Chromium', () => {
           build_api_token: api.token,
           ipa_path: 'App.ipa',
           bundle_id: 'io.bitrise.sample',
+          upload_method: 'deliver',
         },
         env: {
           BITRISE_HTML_REPORT_DIR: reports,

@@ -73,7 +73,13 @@ describe('temp-file audit: deploy-to-itunes-connect', () => {
     ],
   ] as const)('after %s', async (_name, env, kill, exitCode) => {
     const run = await runStepSh('deploy-to-itunes-connect', {
-      inputs: { build_url: sim.url, build_api_token: sim.token, ipa_path: ipa, app_id: '1234567890' },
+      inputs: {
+        build_url: sim.url,
+        build_api_token: sim.token,
+        ipa_path: ipa,
+        app_id: '1234567890',
+        upload_method: 'deliver',
+      },
       env: {
         STAND_IN_CAPTURE_ARGS: '--api_key_path,--ipa',
         STAND_IN_XCODEBUILD_VERSION: '16.2 16C5032a',
