@@ -1,5 +1,6 @@
 import { StepError } from '../../step/index.ts';
 import { type PortalContext, relatedUrl, resourceUrl } from '../context.ts';
+import { PortalApiError, ProfilesChangedError } from '../errors.ts';
 import type {
   BundleId,
   BundleIdCapability,
@@ -178,5 +179,10 @@ async function related<T>(
   const found = (data ?? []).map((ref) => byKey.get(`${type}/${ref.id}`));
   const complete =
     data !== undefined && found.every(Boolean) && (total === undefined || total <= found.length);
-  return complete ? (found as T[]) : readAll();
+  if (complete) return found as T[];
+  // The App ID was listed a moment ago: a 404 now means another client changed it meanwhile.
+  return readAll().catch((err: unknown) => {
+    if (err instanceof PortalApiError && err.status === 404) throw new ProfilesChangedError(err);
+    throw err;
+  });
 }

@@ -1,6 +1,7 @@
 import { sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../../../common/codesign/index.ts';
+import { ProfilesChangedError } from '../../../../common/portal/index.ts';
 import { apiRequests, connect, TRANSPORTS } from '../../../../common/portal/test/harness.ts';
 import { createHttpClient } from '../../../../common/step/index.ts';
 import { type PortalSimulator, startPortalSimulator } from '../index.ts';
@@ -67,6 +68,22 @@ describe.each(TRANSPORTS)('App Store Connect include= over %s', (transport) => {
     expect(byId['io.example.app']!.profiles.map((p) => p.attributes.name).sort()).toEqual(['dev', 'old']);
     expect(byId['io.example.app']!.profiles[0]!.attributes.profileContent).toBeTruthy();
     expect(byId['io.example.app.widget']!.profiles).toEqual([]);
+  });
+
+  it('takes a 404 on the rest of a relationship for profiles changed meanwhile', async () => {
+    const s = await start();
+    s.state.addBundleId({ identifier: 'io.example.gone' });
+    for (let i = 0; i < 51; i++)
+      s.state.addProfile({
+        name: `p${i}`,
+        profileType: 'IOS_APP_STORE',
+        bundleIdentifier: 'io.example.gone',
+      });
+    s.faults.add({ path: /^\/v1\/bundleIds\/[^/]+\/profiles$/, fault: { kind: 'status', status: 404 } });
+    const { client } = await connect(s, transport);
+    await expect(client.listBundleIdsWithRelations(['io.example.gone'])).rejects.toBeInstanceOf(
+      ProfilesChangedError,
+    );
   });
 
   it('reads the rest of a relationship through its link when Apple cuts it at 50', async () => {
