@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ipa } from '../steps/deploy-to-itunes-connect/test/support.ts';
 import {
   connectionPayload,
   developmentInputs,
@@ -56,7 +57,8 @@ date +%s%N >> "${marks}"
 echo "Session loaded from environment variable is not valid. Continuing with normal login."
 exit 1`,
   );
-  for (const tool of ['gem', 'ruby', 'bundle', 'envman', 'xcodebuild', 'security'])
+  script('xcodebuild', 'echo "Xcode 15.4"; echo "Build version 15F31d"');
+  for (const tool of ['gem', 'ruby', 'bundle', 'envman', 'security'])
     script(tool, 'cat >/dev/null 2>&1 </dev/null; exit 0');
   return { dir, marks };
 }
@@ -109,6 +111,12 @@ async function world(stepId: string, rejection: Rejection) {
 function stepInputs(stepId: string, sim: PortalSimulator, work: string): Record<string, string> {
   if (stepId === 'fastlane-wrapper')
     return { lane: 'ios beta', enable_cache: 'no', update_fastlane: 'false' };
+  if (stepId === 'deploy-to-itunes-connect') {
+    // An API key uploads through the App Store Connect API, an Apple ID through deliver.
+    sim.state.appStore.seed({ apps: [{ bundleId: 'io.bitrise.sample', id: '1500000001', name: 'Sample' }] });
+    writeFileSync(join(work, 'App.ipa'), ipa({ bundleId: 'io.bitrise.sample' }));
+    return { ipa_path: join(work, 'App.ipa'), bundle_id: 'io.bitrise.sample' };
+  }
   const dir = join(work, 'signing');
   mkdirSync(dir, { recursive: true });
   const identity = seededDevelopmentIdentity(sim, dir);
@@ -126,7 +134,7 @@ export interface ConnectionCheckFigures {
 
 export async function connectionCheckBench(rows: Row[]): Promise<ConnectionCheckFigures> {
   const failFastMs: Record<string, number> = {};
-  for (const stepId of ['fastlane-wrapper', 'auto-provision']) {
+  for (const stepId of ['fastlane-wrapper', 'deploy-to-itunes-connect', 'auto-provision']) {
     for (const rejection of ['session', 'key'] as const) {
       const w = await world(stepId, rejection);
       const times: number[] = [];

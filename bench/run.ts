@@ -19,6 +19,7 @@ import { startPortalSimulator } from '../testkit/simulators/portal/index.ts';
 import { autoProvisionBench } from './auto-provision.ts';
 import { connectionCheckBench } from './connection-check.ts';
 import { deployUploadBench } from './deploy-upload.ts';
+import { httpsFront } from './https-front.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 const TARGETS = { overheadRatio: 2.5, bundleBytes: 1.5 * 1024 * 1024, peakRssMb: 100 };
@@ -93,6 +94,8 @@ async function fastlaneOverhead(): Promise<Overhead> {
     payload: connectionPayload(portal, 'apple_id'),
     token: 'bench-token-123456',
   });
+  // The build API over https, as on bitrise.io: the Step's first TLS connection is its fetch.
+  const front = await httpsFront(sim.url, portal.hostMapEnv);
   const tools = benchTools();
   const work = mkdtempSync(join(tmpdir(), 'bench-src-'));
   const rssFile = join(tools.dir, 'rss');
@@ -106,15 +109,15 @@ async function fastlaneOverhead(): Promise<Overhead> {
     HOME: work,
     BITRISE_SOURCE_DIR: work,
     lane: 'ios beta',
-    build_url: sim.url,
+    build_url: front.buildUrl,
     build_api_token: sim.token,
     update_fastlane: 'false',
     NODE_OPTIONS: `--require ${preload}`,
-    ...portal.hostMapEnv,
+    ...front.env,
   };
   Object.assign(env, stepYmlDefaults('fastlane-wrapper', env), {
     lane: 'ios beta',
-    build_url: sim.url,
+    build_url: front.buildUrl,
     build_api_token: sim.token,
     update_fastlane: 'false',
     enable_cache: 'no',
@@ -141,6 +144,7 @@ async function fastlaneOverhead(): Promise<Overhead> {
       unchecked.push(await toLane('no'));
     }
   } finally {
+    await front.close();
     await sim.close();
     await portal.close();
   }

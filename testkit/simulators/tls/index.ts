@@ -93,7 +93,8 @@ export function testTls(hosts: string[]): TestTls {
   const cacheKey = [...hosts].sort().join(',');
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const ca = createCa('bitrise-apple-steps throwaway test CA');
+  // A name of its own: a client trusting several test CAs (one bundle) picks the issuer by name.
+  const ca = createCa(`bitrise-apple-steps throwaway test CA ${randomSerialHex(4)}`);
   const server = issueCertificate(ca, {
     subject: [{ name: 'commonName', value: hosts[0] ?? 'localhost' }],
     extensions: [
