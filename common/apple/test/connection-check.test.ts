@@ -149,6 +149,16 @@ describe('connection check: API key', () => {
     expect(sim.requestLog.map((e) => e.status)).toEqual([401, 401]);
   });
 
+  it('names the key inputs as the place to fix a rejected key that came from them', async () => {
+    sim = await startPortalSimulator();
+    sim.connection.apiKeyRevoked = true;
+    const { verdict } = check(sim, { credentials: { ...apiKey(sim), source: 'input_api_key' } });
+    const err = await failure(verdict());
+    expect(describeFailure(err).reason).toMatch(
+      /then fix api_key_path \(its AuthKey_<KEY ID>\.p8 name gives the key ID\) and api_issuer$/,
+    );
+  });
+
   it('fails on 403 naming the role the Step needs', async () => {
     sim = await startPortalSimulator();
     sim.connection.apiKeyAccess.provisioning = false;
