@@ -32,7 +32,7 @@ export {
   type PortalCredentials,
 } from './client.ts';
 export { mapConcurrent } from './concurrency.ts';
-export type { CookieLike } from './cookies.ts';
+export { type CookieLike, cookieLike } from './cookies.ts';
 export {
   DeviceRegistrationError,
   isCursorInvalid,

@@ -1,7 +1,7 @@
 import { type Credentials, chooseTeam, namedTeam } from '../../../common/apple/index.ts';
 import { analyzeProject, type LoadedCertificate, loadCertificates } from '../../../common/codesign/index.ts';
 import {
-  type CookieLike,
+  cookieLike,
   createPortalClient,
   type Device,
   type PortalClient,
@@ -59,16 +59,11 @@ function portalCredentials(credentials: Credentials, teamId: string): PortalCred
       isEnterprise: credentials.isEnterpriseAccount,
     };
   }
-  const cookies: CookieLike[] = credentials.sessionCookies.map((c) => ({
-    name: c.key,
-    value: c.value,
-    domain: c.domain ?? undefined,
-    path: c.path ?? undefined,
-    secure: c.secure,
-    httponly: c.httpOnly,
-    for_domain: c.hostOnly !== true,
-  }));
-  return { kind: 'apple_id', cookies, teamId: teamId.trim() || undefined };
+  return {
+    kind: 'apple_id',
+    cookies: credentials.sessionCookies.map(cookieLike),
+    teamId: teamId.trim() || undefined,
+  };
 }
 
 const TEAM_HINT = 'set the team ID input (team_id) to one of the teams listed above';
