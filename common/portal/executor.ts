@@ -154,7 +154,8 @@ export class Executor {
   }
 }
 
-function parseBody(text: string): unknown {
+/** A response body as JSON, or as the text itself when it is not JSON; undefined when empty. */
+export function parseBody(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);

@@ -1,4 +1,5 @@
 import type { Got } from 'got';
+import { parseBody } from '../../portal/executor.ts';
 import type { WireRequest } from '../../portal/transport.ts';
 import type { Clock } from '../../step/clock.ts';
 import { errorMessage } from '../../step/errors.ts';
@@ -94,14 +95,5 @@ export async function probe(
     if (err instanceof Transient || err instanceof RetryAfterTooLongError)
       throw new AppleUnreachable(errorMessage(err));
     throw err;
-  }
-}
-
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
